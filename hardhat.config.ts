@@ -10,6 +10,9 @@ const require = createRequire(import.meta.url);
 const soljson = require.resolve("solc/soljson.js");
 const SOLC_VERSION: string = require("solc/package.json").version;
 
+// runs = 200: the vault (ERC-4626 + votes + permit + roles) must stay under the 24 KiB code limit.
+const SOLC_SETTINGS = { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" };
+
 export default defineConfig({
   plugins: [hardhatEthers, hardhatEthersChaiMatchers, hardhatMocha, hardhatNetworkHelpers],
   solidity: {
@@ -17,12 +20,12 @@ export default defineConfig({
       default: {
         version: SOLC_VERSION,
         path: soljson,
-        settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun" },
+        settings: SOLC_SETTINGS,
       },
       production: {
         version: SOLC_VERSION,
         path: soljson,
-        settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun" },
+        settings: SOLC_SETTINGS,
       },
     },
   },

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {IRiskPolicy} from "../interfaces/IRiskPolicy.sol";
+import {TargetWeights} from "../libraries/TargetWeights.sol";
+import {Units} from "../libraries/Units.sol";
+
+/// @title RiskPolicy
+/// @notice The risk limits in force: asset allow-list with Chainlink reference feeds, weight, gross,
+/// deviation, staleness, loss and drawdown breakers, off-chain allocation, and the kill switch.
+/// @dev Control is asymmetric: the guardian may only tighten (lower a max, delist, raise the kill level);
+/// anything that loosens needs GOVERNANCE_ROLE, which is held by the timelock behind the Governor.
+/// Breakers (the vault and ledger) may only raise the kill level.
+contract RiskPolicy is IRiskPolicy, AccessControl {
+    bytes32 public constant GOVERNANCE_ROLE = keccak256("GOVERNANCE_ROLE");
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    bytes32 public constant BREAKER_ROLE = keccak256("BREAKER_ROLE");
+
+    Limits private _limits;
+    uint8 private _assetCount;
+    mapping(uint8 index => AssetConfig) private _assets;
+    mapping(uint8 index => bytes32) private _symbols;
+    /// @dev Per-asset max weight and shortable flag in 16-bit lanes, so a signal reads one slot.
+    uint256 private _caps;
+
+    /// @param admin Receives admin and governance roles (the timelock, or the deployer until wired).
+    /// @param guardian Receives the guardian role (may be the zero address).
+    /// @param initialLimits The portfolio-wide limits to start with.
+    constructor(address admin, address guardian, Limits memory initialLimits) {
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(GOVERNANCE_ROLE, admin);
+        if (guardian != address(0)) _grantRole(GUARDIAN_ROLE, guardian);
+        _validateLimits(initialLimits);
+        _limits = initialLimits;
+        emit LimitsSet(initialLimits, msg.sender);
+    }
+
+    // ---------------------------------------------------------------- governance (may loosen)
+
+    /// @notice List or change an asset. Indices are dense: a new asset takes index `assetCount()`.
+    /// @param index Asset index (at most 15).
+    /// @param symbol Human-readable symbol, e.g. "BTC", for auditors.
+    /// @param config Limits and reference feed; `maxWeightBps == 0` delists.
+    function setAsset(uint8 index, bytes32 symbol, AssetConfig calldata config) external onlyRole(GOVERNANCE_ROLE) {
+        if (index > _assetCount || index >= TargetWeights.MAX_ASSETS) revert RiskPolicyAssetIndexOutOfRange(index);
+        _validateAsset(config);
+        if (index == _assetCount) _assetCount = index + 1;
+        _symbols[index] = symbol;
+        _writeAsset(index, config);
+    }
+
+    /// @notice Replace the portfolio-wide limits, including the kill level.
+    /// @param newLimits The new limits.
+    function setLimits(Limits calldata newLimits) external onlyRole(GOVERNANCE_ROLE) {
+        _validateLimits(newLimits);
+        KillLevel previous = _limits.killLevel;
+        _limits = newLimits;
+        emit LimitsSet(newLimits, msg.sender);
+        if (previous != newLimits.killLevel) {
+            emit KillLevelChanged(previous, newLimits.killLevel, "governance", msg.sender);
+        }
+    }
+
+    /// @notice Set the kill level in either direction.
+    /// @param level The new level.
+    /// @param reason Short reason recorded in the event.
+    function setKillLevel(KillLevel level, bytes32 reason) external onlyRole(GOVERNANCE_ROLE) {
+        _setKill(level, reason);
+    }
+
+    // ---------------------------------------------------------------- guardian (may only tighten)
+
+    /// @notice Tighten an asset's limits; every field must be at least as strict as now.
+    /// @param index Asset index.
+    /// @param config New limits; the feed must be unchanged.
+    function tightenAsset(uint8 index, AssetConfig calldata config) external onlyRole(GUARDIAN_ROLE) {
+        if (index >= _assetCount) revert RiskPolicyAssetIndexOutOfRange(index);
+        AssetConfig memory current = _assets[index];
+        if (config.feed != current.feed || config.feedDecimals != current.feedDecimals) {
+            revert RiskPolicyNotTighter("feed");
+        }
+        if (config.maxWeightBps > current.maxWeightBps) revert RiskPolicyNotTighter("maxWeightBps");
+        if (config.maxDeviationBps > current.maxDeviationBps) revert RiskPolicyNotTighter("maxDeviationBps");
+        if (config.maxStaleness > current.maxStaleness) revert RiskPolicyNotTighter("maxStaleness");
+        if (config.shortable && !current.shortable) revert RiskPolicyNotTighter("shortable");
+        _writeAsset(index, config);
+    }
+
+    /// @notice Tighten the portfolio-wide limits; every max must be at most its current value and the
+    /// kill level at least its current level.
+    /// @param newLimits The new limits.
+    function tightenLimits(Limits calldata newLimits) external onlyRole(GUARDIAN_ROLE) {
+        Limits memory c = _limits;
+        if (newLimits.maxGrossBps > c.maxGrossBps) revert RiskPolicyNotTighter("maxGrossBps");
+        if (newLimits.maxDailyLossBps > c.maxDailyLossBps) revert RiskPolicyNotTighter("maxDailyLossBps");
+        if (newLimits.maxDrawdownBps > c.maxDrawdownBps) revert RiskPolicyNotTighter("maxDrawdownBps");
+        if (newLimits.maxOffchainBps > c.maxOffchainBps) revert RiskPolicyNotTighter("maxOffchainBps");
+        if (newLimits.maxNavChangeBps > c.maxNavChangeBps) revert RiskPolicyNotTighter("maxNavChangeBps");
+        if (newLimits.sizeToleranceBps > c.sizeToleranceBps) revert RiskPolicyNotTighter("sizeToleranceBps");
+        if (newLimits.killLevel < c.killLevel) revert RiskPolicyNotTighter("killLevel");
+        _validateLimits(newLimits);
+        _limits = newLimits;
+        emit LimitsSet(newLimits, msg.sender);
+        if (c.killLevel != newLimits.killLevel) {
+            emit KillLevelChanged(c.killLevel, newLimits.killLevel, "guardian", msg.sender);
+        }
+    }
+
+    /// @notice Raise the kill level (the guardian's emergency brake).
+    /// @param level The new level; must not be below the current one.
+    /// @param reason Short reason recorded in the event.
+    function raiseKillLevel(KillLevel level, bytes32 reason) external onlyRole(GUARDIAN_ROLE) {
+        if (level < _limits.killLevel) revert RiskPolicyNotTighter("killLevel");
+        _setKill(level, reason);
+    }
+
+    /// @notice Raise the kill level from an automatic breaker (NAV loss, drawdown, bad fill).
+    /// @dev Never lowers the level, so a breaker cannot undo a stricter manual setting.
+    /// @param level The level the breaker asks for.
+    /// @param reason Which breaker tripped.
+    function tripBreaker(KillLevel level, bytes32 reason) external onlyRole(BREAKER_ROLE) {
+        if (level > _limits.killLevel) _setKill(level, reason);
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    /// @notice Check a signal's targets against the limits and kill level in force.
+    /// @param assets Asset indices, each at most once.
+    /// @param weightsBps Target weight per asset, basis points of NAV, negative for short.
+    /// @param previousTargets The packed targets of the last accepted signal.
+    /// @return violation The first limit broken, or `None`.
+    /// @return targets The new targets packed, valid when `violation == None`.
+    function checkSignal(
+        uint8[] calldata assets,
+        int16[] calldata weightsBps,
+        uint256 previousTargets
+    ) external view returns (Violation violation, uint256 targets) {
+        uint256 n = assets.length;
+        if (n != weightsBps.length) return (Violation.LengthMismatch, 0);
+        Limits memory l = _limits;
+        uint256 caps = _caps;
+        uint256 seen;
+        uint256 gross;
+        for (uint256 i = 0; i < n; ++i) {
+            uint8 a = assets[i];
+            if (a >= TargetWeights.MAX_ASSETS) return (Violation.AssetNotAllowed, 0);
+            if (seen & (1 << a) != 0) return (Violation.DuplicateAsset, 0);
+            seen |= 1 << a;
+            int256 w = weightsBps[i];
+            uint256 cap = (caps >> (uint256(a) * 16)) & 0xffff;
+            uint256 maxWeight = cap & 0x7fff;
+            uint256 absW = w < 0 ? uint256(-w) : uint256(w);
+            if (maxWeight == 0 && absW != 0) return (Violation.AssetNotAllowed, 0);
+            if (absW > maxWeight) return (Violation.WeightAboveMax, 0);
+            if (w < 0 && cap & 0x8000 == 0) return (Violation.ShortNotAllowed, 0);
+            gross += absW;
+            targets = TargetWeights.set(targets, a, int16(w));
+        }
+        if (gross > l.maxGrossBps) return (Violation.GrossAboveMax, 0);
+        if (l.killLevel != KillLevel.Normal) {
+            violation = _checkKill(l.killLevel, previousTargets, targets);
+            if (violation != Violation.None) return (violation, 0);
+        }
+    }
+
+    /// @notice Check a reported price against the asset's Chainlink feed: positive, fresh, within deviation.
+    /// @param asset Asset index.
+    /// @param priceE8 The reported price with 8 decimals.
+    /// @return violation `FeedInvalid`, `FeedStale`, `PriceDeviation` or `None`.
+    /// @return feedPriceE8 The feed's answer rescaled to 8 decimals (0 when unusable).
+    function checkPrice(uint8 asset, uint256 priceE8) external view returns (Violation violation, uint256 feedPriceE8) {
+        AssetConfig memory c = _assets[asset];
+        if (c.feed == address(0)) return (Violation.AssetNotAllowed, 0);
+        // A reverting or malformed feed must not block recording; it is reported as invalid instead.
+        try AggregatorV3Interface(c.feed).latestRoundData() returns (
+            uint80,
+            int256 answer,
+            uint256,
+            uint256 updatedAt,
+            uint80
+        ) {
+            if (answer <= 0) return (Violation.FeedInvalid, 0);
+            if (updatedAt > block.timestamp || block.timestamp - updatedAt > c.maxStaleness) {
+                return (Violation.FeedStale, 0);
+            }
+            feedPriceE8 = Units.toE8(uint256(answer), c.feedDecimals);
+        } catch {
+            return (Violation.FeedInvalid, 0);
+        }
+        uint256 diff = priceE8 > feedPriceE8 ? priceE8 - feedPriceE8 : feedPriceE8 - priceE8;
+        if (diff * Units.BPS > feedPriceE8 * c.maxDeviationBps) return (Violation.PriceDeviation, feedPriceE8);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice Number of asset indices in use.
+    function assetCount() external view returns (uint8) {
+        return _assetCount;
+    }
+
+    /// @notice The configuration of asset `index`.
+    function assetConfig(uint8 index) external view returns (AssetConfig memory) {
+        return _assets[index];
+    }
+
+    /// @notice The symbol of asset `index`.
+    function assetSymbol(uint8 index) external view returns (bytes32) {
+        return _symbols[index];
+    }
+
+    /// @notice The portfolio-wide limits in force.
+    function limits() external view returns (Limits memory) {
+        return _limits;
+    }
+
+    /// @notice The kill level in force.
+    function killLevel() external view returns (KillLevel) {
+        return _limits.killLevel;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _checkKill(KillLevel level, uint256 previous, uint256 next) private pure returns (Violation) {
+        if (level == KillLevel.Flatten) return next == 0 ? Violation.None : Violation.KillFlatten;
+        for (uint8 a = 0; a < TargetWeights.MAX_ASSETS; ++a) {
+            int256 p = TargetWeights.get(previous, a);
+            int256 q = TargetWeights.get(next, a);
+            if (q == 0) continue;
+            // Opening (from flat) or flipping sides is a new entry at either level.
+            if (p == 0 || (p > 0) != (q > 0)) {
+                return level == KillLevel.NoNewEntries ? Violation.KillNoNewEntries : Violation.KillReduceOnly;
+            }
+            if (level == KillLevel.ReduceOnly && (q > 0 ? q > p : q < p)) return Violation.KillReduceOnly;
+        }
+        return Violation.None;
+    }
+
+    function _setKill(KillLevel level, bytes32 reason) private {
+        KillLevel previous = _limits.killLevel;
+        if (previous == level) return;
+        _limits.killLevel = level;
+        emit KillLevelChanged(previous, level, reason, msg.sender);
+    }
+
+    function _writeAsset(uint8 index, AssetConfig memory config) private {
+        _assets[index] = config;
+        uint256 lane = uint256(config.maxWeightBps) | (config.shortable ? 0x8000 : 0);
+        uint256 shift = uint256(index) * 16;
+        _caps = (_caps & ~(uint256(0xffff) << shift)) | (lane << shift);
+        emit AssetSet(index, _symbols[index], config, msg.sender);
+    }
+
+    function _validateAsset(AssetConfig calldata config) private pure {
+        if (config.maxWeightBps > Units.BPS) revert RiskPolicyInvalidLimit("maxWeightBps");
+        if (config.maxWeightBps != 0 && config.feed == address(0)) revert RiskPolicyInvalidFeed(config.feed);
+        if (config.maxDeviationBps > Units.BPS) revert RiskPolicyInvalidLimit("maxDeviationBps");
+        if (config.feedDecimals > 36) revert RiskPolicyInvalidLimit("feedDecimals");
+    }
+
+    function _validateLimits(Limits memory l) private pure {
+        // Gross above 5x is out of this system's design range; weights are int16 basis points.
+        if (l.maxGrossBps > 5 * Units.BPS) revert RiskPolicyInvalidLimit("maxGrossBps");
+        if (l.maxDailyLossBps > Units.BPS) revert RiskPolicyInvalidLimit("maxDailyLossBps");
+        if (l.maxDrawdownBps > Units.BPS) revert RiskPolicyInvalidLimit("maxDrawdownBps");
+        if (l.maxOffchainBps > Units.BPS) revert RiskPolicyInvalidLimit("maxOffchainBps");
+        if (l.maxNavChangeBps > Units.BPS) revert RiskPolicyInvalidLimit("maxNavChangeBps");
+        if (l.sizeToleranceBps > Units.BPS) revert RiskPolicyInvalidLimit("sizeToleranceBps");
+    }
+}
