@@ -22,7 +22,12 @@ interface IOracleRegistry {
     error OracleRegistryNotOperator(address account);
 
     /// @notice Emitted when the operator set or threshold changes; old reports die with the old digest.
-    event ConfigSet(uint32 indexed version, bytes32 indexed configDigest, address[] operators, uint8 threshold);
+    event ConfigSet(
+        uint32 indexed version,
+        bytes32 indexed configDigest,
+        address[] operators,
+        uint8 threshold
+    );
     /// @notice Emitted when a slashed operator is removed.
     event OperatorRemoved(address indexed operator, uint32 indexed version);
 

@@ -80,6 +80,9 @@ interface IRiskPolicy {
         int16[] calldata weightsBps,
         uint256 previousTargets
     ) external view returns (Violation violation, uint256 targets);
-    function checkPrice(uint8 asset, uint256 priceE8) external view returns (Violation violation, uint256 feedPriceE8);
+    function checkPrice(
+        uint8 asset,
+        uint256 priceE8
+    ) external view returns (Violation violation, uint256 feedPriceE8);
     function tripBreaker(KillLevel level, bytes32 reason) external;
 }

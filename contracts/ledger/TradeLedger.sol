@@ -34,7 +34,11 @@ contract TradeLedger {
     uint16 public constant FILL_KILL_SWITCH = 1 << 6; // grows or opens a position the kill level forbids
     /// @notice Violations that trip the kill level to ReduceOnly (feed problems alone do not).
     uint16 public constant TRIPPING =
-        FILL_SIGNAL_UNKNOWN | FILL_ASSET_NOT_LISTED | FILL_SIZE_TOLERANCE | FILL_PRICE_DEVIATION | FILL_KILL_SWITCH;
+        FILL_SIGNAL_UNKNOWN |
+            FILL_ASSET_NOT_LISTED |
+            FILL_SIZE_TOLERANCE |
+            FILL_PRICE_DEVIATION |
+            FILL_KILL_SWITCH;
 
     struct State {
         uint64 signalSequence; // last signal report consumed
@@ -112,7 +116,8 @@ contract TradeLedger {
         if (report.sequence != s.signalSequence + 1) {
             revert TradeLedgerUnexpectedSequence(s.signalSequence + 1, report.sequence);
         }
-        if (report.deadline < block.timestamp) revert TradeLedgerReportExpired(report.deadline, block.timestamp);
+        if (report.deadline < block.timestamp)
+            revert TradeLedgerReportExpired(report.deadline, block.timestamp);
         bytes32 reportHash = ReportTypes.hashSignalReport(report);
         registry.verify(reportHash, report.configDigest, signatures);
 
@@ -160,7 +165,8 @@ contract TradeLedger {
         if (report.sequence != s.executionSequence + 1) {
             revert TradeLedgerUnexpectedSequence(s.executionSequence + 1, report.sequence);
         }
-        if (report.deadline < block.timestamp) revert TradeLedgerReportExpired(report.deadline, block.timestamp);
+        if (report.deadline < block.timestamp)
+            revert TradeLedgerReportExpired(report.deadline, block.timestamp);
         uint256 n = report.execution.fills.length;
         if (n == 0) revert TradeLedgerEmptyExecution();
         bytes32 reportHash = ReportTypes.hashExecutionReport(report);
@@ -226,7 +232,9 @@ contract TradeLedger {
     }
 
     /// @notice EIP-712 digest operators sign for an execution report.
-    function executionReportDigest(ReportTypes.ExecutionReport calldata report) external view returns (bytes32) {
+    function executionReportDigest(
+        ReportTypes.ExecutionReport calldata report
+    ) external view returns (bytes32) {
         return registry.hashTypedData(ReportTypes.hashExecutionReport(report));
     }
 
@@ -252,7 +260,16 @@ contract TradeLedger {
         newHead = keccak256(
             abi.encode(head, KIND_FILL, ctx.executionSequence, ctx.signalSequence, fillHash, violations)
         );
-        emit TradeRecorded(ctx.executionSequence, ctx.signalSequence, f.asset, fillHash, f, after_, violations, newHead);
+        emit TradeRecorded(
+            ctx.executionSequence,
+            ctx.signalSequence,
+            f.asset,
+            fillHash,
+            f,
+            after_,
+            violations,
+            newHead
+        );
     }
 
     function _checkFill(
@@ -262,11 +279,14 @@ contract TradeLedger {
         FillContext memory ctx
     ) private view returns (uint16 violations) {
         if (!ctx.known) violations = FILL_SIGNAL_UNKNOWN;
-        bool grows = _abs(after_) > _abs(before) || (before != 0 && (after_ > 0) != (before > 0) && after_ != 0);
+        bool grows =
+            _abs(after_) > _abs(before) || (before != 0 && (after_ > 0) != (before > 0) && after_ != 0);
         IRiskPolicy.KillLevel kill = ctx.limits.killLevel;
         if (grows) {
             if (kill >= IRiskPolicy.KillLevel.ReduceOnly) violations |= FILL_KILL_SWITCH;
-            else if (kill == IRiskPolicy.KillLevel.NoNewEntries && (before == 0 || (after_ > 0) != (before > 0))) {
+            else if (
+                kill == IRiskPolicy.KillLevel.NoNewEntries && (before == 0 || (after_ > 0) != (before > 0))
+            ) {
                 violations |= FILL_KILL_SWITCH;
             }
             if (policy.assetConfig(f.asset).maxWeightBps == 0) violations |= FILL_ASSET_NOT_LISTED;

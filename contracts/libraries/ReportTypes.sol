@@ -80,25 +80,22 @@ library ReportTypes {
     bytes32 internal constant EXECUTION_TYPEHASH = keccak256(abi.encodePacked(EXECUTION_TYPE, FILL_TYPE));
     bytes32 internal constant NAV_TYPEHASH = keccak256(NAV_TYPE);
 
-    bytes32 internal constant SIGNAL_REPORT_TYPEHASH =
-        keccak256(
-            abi.encodePacked(
-                "SignalReport(bytes32 configDigest,uint64 sequence,uint64 deadline,Signal signal)",
-                SIGNAL_TYPE
-            )
-        );
-    bytes32 internal constant EXECUTION_REPORT_TYPEHASH =
-        keccak256(
-            abi.encodePacked(
-                "ExecutionReport(bytes32 configDigest,uint64 sequence,uint64 deadline,Execution execution)",
-                EXECUTION_TYPE,
-                FILL_TYPE
-            )
-        );
-    bytes32 internal constant NAV_REPORT_TYPEHASH =
-        keccak256(
-            abi.encodePacked("NavReport(bytes32 configDigest,uint64 sequence,uint64 deadline,Nav nav)", NAV_TYPE)
-        );
+    bytes32 internal constant SIGNAL_REPORT_TYPEHASH = keccak256(
+        abi.encodePacked(
+            "SignalReport(bytes32 configDigest,uint64 sequence,uint64 deadline,Signal signal)",
+            SIGNAL_TYPE
+        )
+    );
+    bytes32 internal constant EXECUTION_REPORT_TYPEHASH = keccak256(
+        abi.encodePacked(
+            "ExecutionReport(bytes32 configDigest,uint64 sequence,uint64 deadline,Execution execution)",
+            EXECUTION_TYPE,
+            FILL_TYPE
+        )
+    );
+    bytes32 internal constant NAV_REPORT_TYPEHASH = keccak256(
+        abi.encodePacked("NavReport(bytes32 configDigest,uint64 sequence,uint64 deadline,Nav nav)", NAV_TYPE)
+    );
 
     /// @notice Thrown when a stream id is not one of the three streams.
     error ReportTypesUnknownStream(uint8 stream);
@@ -143,7 +140,13 @@ library ReportTypes {
     function hashSignalReport(SignalReport calldata r) internal pure returns (bytes32) {
         return
             keccak256(
-                abi.encode(SIGNAL_REPORT_TYPEHASH, r.configDigest, r.sequence, r.deadline, hashSignal(r.signal))
+                abi.encode(
+                    SIGNAL_REPORT_TYPEHASH,
+                    r.configDigest,
+                    r.sequence,
+                    r.deadline,
+                    hashSignal(r.signal)
+                )
             );
     }
 
@@ -160,7 +163,10 @@ library ReportTypes {
         for (uint256 i = 0; i < n; ++i) {
             fillHashes[i] = hashFill(e.fills[i]);
         }
-        return keccak256(abi.encode(EXECUTION_TYPEHASH, e.signalSequence, keccak256(abi.encodePacked(fillHashes))));
+        return
+            keccak256(
+                abi.encode(EXECUTION_TYPEHASH, e.signalSequence, keccak256(abi.encodePacked(fillHashes)))
+            );
     }
 
     function hashExecutionReport(ExecutionReport calldata r) internal pure returns (bytes32) {
@@ -181,6 +187,9 @@ library ReportTypes {
     }
 
     function hashNavReport(NavReport calldata r) internal pure returns (bytes32) {
-        return keccak256(abi.encode(NAV_REPORT_TYPEHASH, r.configDigest, r.sequence, r.deadline, hashNav(r.nav)));
+        return
+            keccak256(
+                abi.encode(NAV_REPORT_TYPEHASH, r.configDigest, r.sequence, r.deadline, hashNav(r.nav))
+            );
     }
 }

@@ -21,7 +21,11 @@ library Units {
 
     /// @notice Value of `quantityE8` units of an asset at `priceE8`, in token units of a stable asset
     /// with `tokenDecimals` decimals (worth 1 each), rounded down.
-    function notional(uint256 quantityE8, uint256 priceE8, uint8 tokenDecimals) internal pure returns (uint256) {
+    function notional(
+        uint256 quantityE8,
+        uint256 priceE8,
+        uint8 tokenDecimals
+    ) internal pure returns (uint256) {
         return Math.mulDiv(quantityE8 * priceE8, 10 ** tokenDecimals, E8 * E8);
     }
 

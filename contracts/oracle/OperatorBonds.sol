@@ -87,7 +87,13 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
     /// @param registry_ The oracle registry; this contract needs its SLASHER_ROLE.
     /// @param admin Receives admin and governance roles.
     /// @param params Slashing and unbonding parameters.
-    constructor(IERC20 bondToken_, IERC20 rewardToken_, IOracleRegistry registry_, address admin, Params memory params) {
+    constructor(
+        IERC20 bondToken_,
+        IERC20 rewardToken_,
+        IOracleRegistry registry_,
+        address admin,
+        Params memory params
+    ) {
         bondToken = bondToken_;
         rewardToken = rewardToken_;
         registry = registry_;
@@ -140,8 +146,20 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
         bytes calldata sigB
     ) external nonReentrant returns (address operator) {
         if (a.stream != b.stream || a.sequence != b.sequence) revert OperatorBondsNotEquivocation();
-        bytes32 hashA = ReportTypes.hashReport(a.stream, a.configDigest, a.sequence, a.deadline, a.payloadHash);
-        bytes32 hashB = ReportTypes.hashReport(b.stream, b.configDigest, b.sequence, b.deadline, b.payloadHash);
+        bytes32 hashA = ReportTypes.hashReport(
+            a.stream,
+            a.configDigest,
+            a.sequence,
+            a.deadline,
+            a.payloadHash
+        );
+        bytes32 hashB = ReportTypes.hashReport(
+            b.stream,
+            b.configDigest,
+            b.sequence,
+            b.deadline,
+            b.payloadHash
+        );
         if (hashA == hashB) revert OperatorBondsNotEquivocation();
         address signerA = _recover(registry.hashTypedData(hashA), sigA);
         address signerB = _recover(registry.hashTypedData(hashB), sigB);

@@ -23,7 +23,7 @@ contract OracleRegistry is IOracleRegistry, AccessControl, EIP712 {
     uint256 private constant SIGNATURE_LENGTH = 65;
 
     struct Config {
-        address operatorsPointer; // CodeStore pointer to the packed, sorted operator addresses
+        address operatorsPointer; // CodeStore pointer to the sorted operator addresses, one 32-byte word each
         uint32 version;
         uint8 threshold;
         uint8 size;
@@ -40,7 +40,10 @@ contract OracleRegistry is IOracleRegistry, AccessControl, EIP712 {
     /// @notice Replace the operator set and threshold.
     /// @param newOperators Operator addresses in strictly ascending order, at most 31.
     /// @param newThreshold Signatures required; must be a strict majority so two quorums always overlap.
-    function setConfig(address[] calldata newOperators, uint8 newThreshold) external onlyRole(GOVERNANCE_ROLE) {
+    function setConfig(
+        address[] calldata newOperators,
+        uint8 newThreshold
+    ) external onlyRole(GOVERNANCE_ROLE) {
         uint256 n = newOperators.length;
         if (n == 0 || n > MAX_OPERATORS) revert OracleRegistryInvalidOperators();
         address previous;
@@ -97,14 +100,16 @@ contract OracleRegistry is IOracleRegistry, AccessControl, EIP712 {
     ) external view returns (uint256 signerBitmap) {
         Config memory config = _config;
         // Cheapest checks first: lengths, then the digest, then signature recovery.
-        if (signatures.length % SIGNATURE_LENGTH != 0) revert OracleRegistryMalformedSignatures(signatures.length);
+        if (signatures.length % SIGNATURE_LENGTH != 0)
+            revert OracleRegistryMalformedSignatures(signatures.length);
         uint256 count = signatures.length / SIGNATURE_LENGTH;
         if (count < config.threshold || config.threshold == 0) {
             revert OracleRegistryTooFewSignatures(count, config.threshold);
         }
         bytes memory packed = CodeStore.read(config.operatorsPointer);
         bytes32 expected = _digest(config.version, config.threshold, packed);
-        if (reportConfigDigest != expected) revert OracleRegistryConfigDigestMismatch(expected, reportConfigDigest);
+        if (reportConfigDigest != expected)
+            revert OracleRegistryConfigDigestMismatch(expected, reportConfigDigest);
 
         bytes32 digest = _hashTypedDataV4(structHash);
         uint256 size = config.size;
@@ -123,7 +128,8 @@ contract OracleRegistry is IOracleRegistry, AccessControl, EIP712 {
             if (err != ECDSA.RecoverError.NoError) revert OracleRegistryInvalidSignature(i);
             // Advance through the sorted operator list; a signer below the cursor is a duplicate or out of order.
             while (j < size && _operatorAt(packed, j) < signer) ++j;
-            if (j == size || _operatorAt(packed, j) != signer) revert OracleRegistryUnexpectedSigner(i, signer);
+            if (j == size || _operatorAt(packed, j) != signer)
+                revert OracleRegistryUnexpectedSigner(i, signer);
             signerBitmap |= 1 << j;
             ++j;
         }
@@ -195,7 +201,7 @@ contract OracleRegistry is IOracleRegistry, AccessControl, EIP712 {
 
     function _operatorAt(bytes memory packed, uint256 i) private pure returns (address op) {
         assembly ("memory-safe") {
-            op := shr(96, mload(add(add(packed, 0x20), mul(i, 20))))
+            op := mload(add(add(packed, 0x20), mul(i, 32)))
         }
     }
 }

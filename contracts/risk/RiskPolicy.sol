@@ -43,8 +43,13 @@ contract RiskPolicy is IRiskPolicy, AccessControl {
     /// @param index Asset index (at most 15).
     /// @param symbol Human-readable symbol, e.g. "BTC", for auditors.
     /// @param config Limits and reference feed; `maxWeightBps == 0` delists.
-    function setAsset(uint8 index, bytes32 symbol, AssetConfig calldata config) external onlyRole(GOVERNANCE_ROLE) {
-        if (index > _assetCount || index >= TargetWeights.MAX_ASSETS) revert RiskPolicyAssetIndexOutOfRange(index);
+    function setAsset(
+        uint8 index,
+        bytes32 symbol,
+        AssetConfig calldata config
+    ) external onlyRole(GOVERNANCE_ROLE) {
+        if (index > _assetCount || index >= TargetWeights.MAX_ASSETS)
+            revert RiskPolicyAssetIndexOutOfRange(index);
         _validateAsset(config);
         if (index == _assetCount) _assetCount = index + 1;
         _symbols[index] = symbol;
@@ -170,7 +175,10 @@ contract RiskPolicy is IRiskPolicy, AccessControl {
     /// @param priceE8 The reported price with 8 decimals.
     /// @return violation `FeedInvalid`, `FeedStale`, `PriceDeviation` or `None`.
     /// @return feedPriceE8 The feed's answer rescaled to 8 decimals (0 when unusable).
-    function checkPrice(uint8 asset, uint256 priceE8) external view returns (Violation violation, uint256 feedPriceE8) {
+    function checkPrice(
+        uint8 asset,
+        uint256 priceE8
+    ) external view returns (Violation violation, uint256 feedPriceE8) {
         AssetConfig memory c = _assets[asset];
         if (c.feed == address(0)) return (Violation.AssetNotAllowed, 0);
         // A reverting or malformed feed must not block recording; it is reported as invalid instead.
@@ -190,7 +198,8 @@ contract RiskPolicy is IRiskPolicy, AccessControl {
             return (Violation.FeedInvalid, 0);
         }
         uint256 diff = priceE8 > feedPriceE8 ? priceE8 - feedPriceE8 : feedPriceE8 - priceE8;
-        if (diff * Units.BPS > feedPriceE8 * c.maxDeviationBps) return (Violation.PriceDeviation, feedPriceE8);
+        if (diff * Units.BPS > feedPriceE8 * c.maxDeviationBps)
+            return (Violation.PriceDeviation, feedPriceE8);
     }
 
     // ---------------------------------------------------------------- views
@@ -230,7 +239,8 @@ contract RiskPolicy is IRiskPolicy, AccessControl {
             if (q == 0) continue;
             // Opening (from flat) or flipping sides is a new entry at either level.
             if (p == 0 || (p > 0) != (q > 0)) {
-                return level == KillLevel.NoNewEntries ? Violation.KillNoNewEntries : Violation.KillReduceOnly;
+                return
+                    level == KillLevel.NoNewEntries ? Violation.KillNoNewEntries : Violation.KillReduceOnly;
             }
             if (level == KillLevel.ReduceOnly && (q > 0 ? q > p : q < p)) return Violation.KillReduceOnly;
         }

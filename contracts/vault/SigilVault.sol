@@ -27,7 +27,14 @@ import {Units} from "../libraries/Units.sol";
 /// @dev Settlement is O(1) in the number of requests: it records one price per epoch and each request is
 /// claimed later at that price. Rounding always favours the vault; virtual shares (decimals offset)
 /// make the first-depositor inflation attack unprofitable.
-contract SigilVault is ISigilVault, ERC4626, ERC20Permit, ERC20Votes, AccessControl, ReentrancyGuardTransient {
+contract SigilVault is
+    ISigilVault,
+    ERC4626,
+    ERC20Permit,
+    ERC20Votes,
+    AccessControl,
+    ReentrancyGuardTransient
+{
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
     using Math for uint256;
@@ -86,12 +93,34 @@ contract SigilVault is ISigilVault, ERC4626, ERC20Permit, ERC20Votes, AccessCont
     error SigilVaultFeeAboveCap(bytes32 fee);
     error SigilVaultZeroAddress();
 
-    event DepositRequested(address indexed controller, address indexed owner, uint64 indexed epoch, uint256 assets);
-    event RedeemRequested(address indexed controller, address indexed owner, uint64 indexed batch, uint256 shares);
+    event DepositRequested(
+        address indexed controller,
+        address indexed owner,
+        uint64 indexed epoch,
+        uint256 assets
+    );
+    event RedeemRequested(
+        address indexed controller,
+        address indexed owner,
+        uint64 indexed batch,
+        uint256 shares
+    );
     event DepositRequestCancelled(address indexed controller, uint64 indexed epoch, uint256 assets);
     event RedeemRequestCancelled(address indexed controller, uint64 indexed batch, uint256 shares);
-    event DepositClaimed(address indexed controller, address indexed receiver, uint64 indexed epoch, uint256 assets, uint256 shares);
-    event RedeemClaimed(address indexed controller, address indexed receiver, uint64 indexed batch, uint256 shares, uint256 assets);
+    event DepositClaimed(
+        address indexed controller,
+        address indexed receiver,
+        uint64 indexed epoch,
+        uint256 assets,
+        uint256 shares
+    );
+    event RedeemClaimed(
+        address indexed controller,
+        address indexed receiver,
+        uint64 indexed batch,
+        uint256 shares,
+        uint256 assets
+    );
     event EpochSettled(
         uint64 indexed epoch,
         uint64 indexed navSequence,
@@ -104,11 +133,28 @@ contract SigilVault is ISigilVault, ERC4626, ERC20Permit, ERC20Votes, AccessCont
         uint256 redeemShares,
         uint256 redeemAssets
     );
-    event NavRejected(uint64 indexed epoch, uint64 indexed navSequence, bytes32 reportHash, uint256 reported, uint256 booked);
+    event NavRejected(
+        uint64 indexed epoch,
+        uint64 indexed navSequence,
+        bytes32 reportHash,
+        uint256 reported,
+        uint256 booked
+    );
     event RedemptionsDeferred(uint64 indexed batch, uint256 shares, uint256 assetsNeeded, uint256 idle);
-    event FeesTaken(uint64 indexed epoch, uint256 managementAssets, uint256 performanceAssets, uint256 treasuryShares, uint256 operatorShares);
+    event FeesTaken(
+        uint64 indexed epoch,
+        uint256 managementAssets,
+        uint256 performanceAssets,
+        uint256 treasuryShares,
+        uint256 operatorShares
+    );
     event CustodySent(address indexed custodian, uint256 assets, uint256 offchainEquity, bytes32 venueRef);
-    event CustodyReturned(address indexed custodian, uint256 assets, uint256 offchainEquity, bytes32 venueRef);
+    event CustodyReturned(
+        address indexed custodian,
+        uint256 assets,
+        uint256 offchainEquity,
+        bytes32 venueRef
+    );
     event FeesSet(Fees fees);
     event OperatorRewardsSet(address recipient);
     event CapSet(uint256 cap);
@@ -181,7 +227,8 @@ contract SigilVault is ISigilVault, ERC4626, ERC20Permit, ERC20Votes, AccessCont
     function requestDeposit(uint256 assets, address controller) external nonReentrant returns (uint64 epoch) {
         if (assets == 0) revert SigilVaultZeroAmount();
         if (controller == address(0)) revert SigilVaultZeroAddress();
-        if (_depositsPaused || policy.killLevel() == IRiskPolicy.KillLevel.Flatten) revert SigilVaultDepositsPaused();
+        if (_depositsPaused || policy.killLevel() == IRiskPolicy.KillLevel.Flatten)
+            revert SigilVaultDepositsPaused();
         _requireFreshNav();
         uint256 wouldBe = totalAssets() + _pendingDepositAssets + assets;
         if (wouldBe > _cap) revert SigilVaultCapExceeded(wouldBe, _cap);
@@ -190,7 +237,10 @@ contract SigilVault is ISigilVault, ERC4626, ERC20Permit, ERC20Votes, AccessCont
         Request memory r = _depositRequests[controller];
         if (r.amount != 0 && r.batch != epoch) _claimDeposit(controller, controller);
         // Effects before the transfer; the nonReentrant guard covers a malicious asset.
-        _depositRequests[controller] = Request({amount: (uint256(_depositRequests[controller].amount) + assets).toUint128(), batch: epoch});
+        _depositRequests[controller] = Request({
+            amount: (uint256(_depositRequests[controller].amount) + assets).toUint128(),
+            batch: epoch
+        });
         _pendingDepositAssets += assets.toUint128();
         emit DepositRequested(controller, msg.sender, epoch, assets);
         IERC20(asset()).safeTransferFrom(msg.sender, address(this), assets);
@@ -202,7 +252,11 @@ contract SigilVault is ISigilVault, ERC4626, ERC20Permit, ERC20Votes, AccessCont
     /// @param controller Who may claim or cancel the request.
     /// @param owner Whose shares; the caller needs an allowance when it is not the owner.
     /// @return batch The redemption batch (request id) the request joins.
-    function requestRedeem(uint256 shares, address controller, address owner) external nonReentrant returns (uint64 batch) {
+    function requestRedeem(
+        uint256 shares,
+        address controller,
+        address owner
+    ) external nonReentrant returns (uint64 batch) {
         if (shares == 0) revert SigilVaultZeroAmount();
         if (controller == address(0)) revert SigilVaultZeroAddress();
         _requireFreshNav();
@@ -211,7 +265,10 @@ contract SigilVault is ISigilVault, ERC4626, ERC20Permit, ERC20Votes, AccessCont
         batch = _redeemBatch;
         Request memory r = _redeemRequests[controller];
         if (r.amount != 0 && r.batch != batch) _claimRedeem(controller, controller);
-        _redeemRequests[controller] = Request({amount: (uint256(_redeemRequests[controller].amount) + shares).toUint128(), batch: batch});
+        _redeemRequests[controller] = Request({
+            amount: (uint256(_redeemRequests[controller].amount) + shares).toUint128(),
+            batch: batch
+        });
         _pendingRedeemShares += shares.toUint128();
         _transfer(owner, address(this), shares);
         emit RedeemRequested(controller, owner, batch, shares);
@@ -263,7 +320,8 @@ contract SigilVault is ISigilVault, ERC4626, ERC20Permit, ERC20Votes, AccessCont
     /// @param signatures Operator signatures in ascending signer order.
     function settle(ReportTypes.NavReport calldata report, bytes calldata signatures) external nonReentrant {
         NavState memory nav = _nav;
-        if (report.sequence != nav.sequence + 1) revert SigilVaultUnexpectedSequence(nav.sequence + 1, report.sequence);
+        if (report.sequence != nav.sequence + 1)
+            revert SigilVaultUnexpectedSequence(nav.sequence + 1, report.sequence);
         if (report.deadline < block.timestamp) revert SigilVaultReportExpired(report.deadline);
         if (report.nav.epoch != _epoch) revert SigilVaultWrongEpoch(_epoch, report.nav.epoch);
         if (report.nav.timestamp > block.timestamp || report.nav.timestamp < nav.timestamp) {
@@ -286,7 +344,12 @@ contract SigilVault is ISigilVault, ERC4626, ERC20Permit, ERC20Votes, AccessCont
         _settle(report.sequence, reportHash, report.nav.timestamp, limits);
     }
 
-    function _settle(uint64 sequence, bytes32 reportHash, uint64 navTimestamp, IRiskPolicy.Limits memory limits) private {
+    function _settle(
+        uint64 sequence,
+        bytes32 reportHash,
+        uint64 navTimestamp,
+        IRiskPolicy.Limits memory limits
+    ) private {
         uint64 epoch = _epoch;
         _takeFees(epoch, navTimestamp);
         uint256 assets = totalAssets();
@@ -296,9 +359,17 @@ contract SigilVault is ISigilVault, ERC4626, ERC20Permit, ERC20Votes, AccessCont
 
         // Fulfil this epoch's deposits and the open redeem batch at one price (assets + 1)/(supply + 10^offset).
         uint256 depositAssets = _pendingDepositAssets;
-        uint256 depositShares = depositAssets.mulDiv(supply + 10 ** DECIMALS_OFFSET, assets + 1, Math.Rounding.Floor);
+        uint256 depositShares = depositAssets.mulDiv(
+            supply + 10 ** DECIMALS_OFFSET,
+            assets + 1,
+            Math.Rounding.Floor
+        );
         uint256 redeemShares = _pendingRedeemShares;
-        uint256 redeemAssets = redeemShares.mulDiv(assets + 1, supply + 10 ** DECIMALS_OFFSET, Math.Rounding.Floor);
+        uint256 redeemAssets = redeemShares.mulDiv(
+            assets + 1,
+            supply + 10 ** DECIMALS_OFFSET,
+            Math.Rounding.Floor
+        );
 
         _depositFulfilments[epoch] = Fulfilment(depositAssets.toUint128(), depositShares.toUint128());
         _pendingDepositAssets = 0;
@@ -325,7 +396,18 @@ contract SigilVault is ISigilVault, ERC4626, ERC20Permit, ERC20Votes, AccessCont
 
         uint256 newAssets = totalAssets();
         _nav = NavState({totalAssets: newAssets.toUint128(), timestamp: navTimestamp, sequence: sequence});
-        emit EpochSettled(epoch, sequence, reportHash, newAssets, totalSupply(), pps, depositAssets, depositShares, redeemShares, redeemAssets);
+        emit EpochSettled(
+            epoch,
+            sequence,
+            reportHash,
+            newAssets,
+            totalSupply(),
+            pps,
+            depositAssets,
+            depositShares,
+            redeemShares,
+            redeemAssets
+        );
     }
 
     function _takeFees(uint64 epoch, uint64 navTimestamp) private {
@@ -394,7 +476,10 @@ contract SigilVault is ISigilVault, ERC4626, ERC20Permit, ERC20Votes, AccessCont
     /// @notice Return assets from the venue account to the vault.
     /// @param assets Amount returned (pulled from the custodian).
     /// @param venueRef Reference of the matching venue withdrawal.
-    function returnFromVenue(uint256 assets, bytes32 venueRef) external onlyRole(CUSTODIAN_ROLE) nonReentrant {
+    function returnFromVenue(
+        uint256 assets,
+        bytes32 venueRef
+    ) external onlyRole(CUSTODIAN_ROLE) nonReentrant {
         if (assets == 0) revert SigilVaultZeroAmount();
         uint256 equity = _offchainEquity;
         _offchainEquity = assets > equity ? 0 : equity - assets;
@@ -484,7 +569,9 @@ contract SigilVault is ISigilVault, ERC4626, ERC20Permit, ERC20Votes, AccessCont
     }
 
     /// @notice Assets of `controller`'s settled deposit request, and the shares they claim.
-    function claimableDepositRequest(address controller) external view returns (uint256 assets, uint256 shares) {
+    function claimableDepositRequest(
+        address controller
+    ) external view returns (uint256 assets, uint256 shares) {
         Request memory r = _depositRequests[controller];
         if (r.amount == 0 || r.batch == _epoch) return (0, 0);
         Fulfilment memory f = _depositFulfilments[r.batch];
@@ -498,7 +585,9 @@ contract SigilVault is ISigilVault, ERC4626, ERC20Permit, ERC20Votes, AccessCont
     }
 
     /// @notice Shares of `controller`'s fulfilled redeem request, and the assets they claim.
-    function claimableRedeemRequest(address controller) external view returns (uint256 shares, uint256 assets) {
+    function claimableRedeemRequest(
+        address controller
+    ) external view returns (uint256 shares, uint256 assets) {
         Request memory r = _redeemRequests[controller];
         if (r.amount == 0 || r.batch == _redeemBatch) return (0, 0);
         Fulfilment memory f = _redeemFulfilments[r.batch];
