@@ -24,18 +24,18 @@ contract SigilGovernor is
 {
     /// @param token The vault's share token (ERC20Votes).
     /// @param timelock The timelock that holds every governance role.
-    /// @param votingDelay Blocks between proposal and snapshot.
-    /// @param votingPeriod Blocks the vote stays open.
+    /// @param initialVotingDelay Blocks between proposal and snapshot.
+    /// @param initialVotingPeriod Blocks the vote stays open.
     /// @param quorumPercent Quorum as a percentage of total supply at the snapshot.
     constructor(
         IVotes token,
         TimelockController timelock,
-        uint48 votingDelay,
-        uint32 votingPeriod,
+        uint48 initialVotingDelay,
+        uint32 initialVotingPeriod,
         uint256 quorumPercent
     )
         Governor("Sigil Governor")
-        GovernorSettings(votingDelay, votingPeriod, 0)
+        GovernorSettings(initialVotingDelay, initialVotingPeriod, 0)
         GovernorVotes(token)
         GovernorVotesQuorumFraction(quorumPercent)
         GovernorTimelockControl(timelock)

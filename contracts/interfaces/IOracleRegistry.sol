@@ -21,6 +21,11 @@ interface IOracleRegistry {
     /// @notice Thrown when removing an address that is not a current operator.
     error OracleRegistryNotOperator(address account);
 
+    /// @notice Thrown when more config consumers are set than the registry pushes to.
+    error OracleRegistryTooManyConsumers(uint256 count);
+
+    /// @notice Emitted when the set of config consumers changes.
+    event ConsumersSet(address[] consumers);
     /// @notice Emitted when the operator set or threshold changes; old reports die with the old digest.
     event ConfigSet(
         uint32 indexed version,

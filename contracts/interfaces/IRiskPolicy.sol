@@ -18,9 +18,7 @@ interface IRiskPolicy {
     /// @notice Why a signal or fill broke the policy (0 = none).
     enum Violation {
         None,
-        LengthMismatch,
         AssetNotAllowed,
-        DuplicateAsset,
         WeightAboveMax,
         ShortNotAllowed,
         GrossAboveMax,
@@ -76,13 +74,17 @@ interface IRiskPolicy {
     function limits() external view returns (Limits memory);
     function killLevel() external view returns (KillLevel);
     function checkSignal(
-        uint8[] calldata assets,
-        int16[] calldata weightsBps,
+        uint256 targets,
         uint256 previousTargets
-    ) external view returns (Violation violation, uint256 targets);
+    ) external view returns (Violation violation);
+    function signalLimits() external view returns (uint256 caps, uint256 maxGrossBps, KillLevel level);
     function checkPrice(
         uint8 asset,
         uint256 priceE8
     ) external view returns (Violation violation, uint256 feedPriceE8);
+    function checkFill(
+        uint8 asset,
+        uint256 priceE8
+    ) external view returns (Violation violation, uint256 feedPriceE8, bool listed);
     function tripBreaker(KillLevel level, bytes32 reason) external;
 }

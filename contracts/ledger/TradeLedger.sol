@@ -3,10 +3,13 @@ pragma solidity ^0.8.28;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IOracleConfigConsumer} from "../interfaces/IOracleConfigConsumer.sol";
 import {IOracleRegistry} from "../interfaces/IOracleRegistry.sol";
 import {IRiskPolicy} from "../interfaces/IRiskPolicy.sol";
 import {ISigilVault} from "../interfaces/ISigilVault.sol";
+import {QuorumVerification} from "../libraries/QuorumVerification.sol";
 import {ReportTypes} from "../libraries/ReportTypes.sol";
+import {SignalRisk} from "../libraries/SignalRisk.sol";
 import {TargetWeights} from "../libraries/TargetWeights.sol";
 import {Units} from "../libraries/Units.sol";
 
@@ -17,7 +20,7 @@ import {Units} from "../libraries/Units.sol";
 /// the chain from logs and compare it with `head()`. A validly signed signal that breaks a limit is
 /// recorded as rejected (event and chain link), not reverted. Fills are facts that already happened on
 /// the venue: they are always recorded, with a bitmask of what they broke; a breach trips the breaker.
-contract TradeLedger {
+contract TradeLedger is IOracleConfigConsumer {
     using SafeCast for uint256;
 
     uint8 internal constant KIND_SIGNAL = 1;
@@ -60,7 +63,6 @@ contract TradeLedger {
         uint64 indexed sequence,
         bytes32 indexed reportHash,
         ReportTypes.Signal signal,
-        uint256 targets,
         bytes32 head
     );
     /// @notice Emitted when a validly signed signal breaks a risk limit in force.
@@ -71,6 +73,8 @@ contract TradeLedger {
         ReportTypes.Signal signal,
         bytes32 head
     );
+    /// @notice Emitted when the registry pushes a new operator configuration.
+    event OracleConfigSynced(uint32 indexed version);
     /// @notice Emitted for every recorded fill; with `head` it is one link of the chain.
     event TradeRecorded(
         uint64 indexed executionSequence,
@@ -88,6 +92,13 @@ contract TradeLedger {
     ISigilVault public immutable vault;
     uint8 private immutable _assetDecimals;
 
+    bytes32 private constant DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
+    bytes32 private immutable _cachedDomainSeparator;
+    uint256 private immutable _cachedChainId;
+
+    QuorumVerification.Config private _oracle; // pushed by the registry on every change
     State private _state;
     bytes32 private _head;
     uint256[RING] private _targets;
@@ -102,6 +113,17 @@ contract TradeLedger {
         policy = policy_;
         vault = vault_;
         _assetDecimals = assetDecimals;
+        _cachedChainId = block.chainid;
+        _cachedDomainSeparator = _buildDomainSeparator();
+    }
+
+    /// @notice Receive the registry's operator configuration (pushed in the same transaction as every
+    /// change, so a report under an old configuration can never verify here).
+    /// @param config The registry's new configuration.
+    function oracleConfigChanged(QuorumVerification.Config calldata config) external {
+        if (msg.sender != address(registry)) revert OracleConfigConsumerNotRegistry(msg.sender);
+        _oracle = config;
+        emit OracleConfigSynced(config.version);
     }
 
     /// @notice Submit a co-signed signal report. Anyone may submit; the signatures are the authority.
@@ -119,37 +141,38 @@ contract TradeLedger {
         if (report.deadline < block.timestamp)
             revert TradeLedgerReportExpired(report.deadline, block.timestamp);
         bytes32 reportHash = ReportTypes.hashSignalReport(report);
-        registry.verify(reportHash, report.configDigest, signatures);
+        _verify(reportHash, report.configDigest, signatures);
 
         IRiskPolicy.Violation reason;
-        uint256 targets;
+        uint256 targets = report.signal.targets;
         uint64 ts = report.signal.timestamp;
         if (ts > block.timestamp || ts < s.lastSignalTime) {
             // A decision from the future or older than the last accepted one is out of order.
             reason = IRiskPolicy.Violation.TimestampOutOfOrder;
         } else {
-            (reason, targets) = policy.checkSignal(
-                report.signal.assets,
-                report.signal.weightsBps,
-                _targets[s.lastAccepted % RING]
-            );
+            (uint256 caps, uint256 maxGross, IRiskPolicy.KillLevel kill) = policy.signalLimits();
+            // The previous targets matter only to the kill-level rules; skip the read otherwise.
+            uint256 previous = kill == IRiskPolicy.KillLevel.Normal ? 0 : _targets[s.lastAccepted % RING];
+            reason = SignalRisk.check(targets, caps, maxGross, kill, previous);
         }
         accepted = reason == IRiskPolicy.Violation.None;
         s.signalSequence = report.sequence;
         uint8 bit = uint8(1 << (report.sequence % RING));
-        bytes32 head = keccak256(abi.encode(_head, KIND_SIGNAL, report.sequence, reportHash, uint8(reason)));
-        _head = head;
+        bytes32 newHead = keccak256(
+            abi.encode(_head, KIND_SIGNAL, report.sequence, reportHash, uint8(reason))
+        );
+        _head = newHead;
         if (accepted) {
             s.acceptedBits |= bit;
             s.lastAccepted = report.sequence;
             s.lastSignalTime = uint40(ts);
             _targets[report.sequence % RING] = targets;
             _state = s;
-            emit SignalAccepted(report.sequence, reportHash, report.signal, targets, head);
+            emit SignalAccepted(report.sequence, reportHash, report.signal, newHead);
         } else {
             s.acceptedBits &= ~bit;
             _state = s;
-            emit SignalRejected(report.sequence, reportHash, reason, report.signal, head);
+            emit SignalRejected(report.sequence, reportHash, reason, report.signal, newHead);
         }
     }
 
@@ -170,7 +193,7 @@ contract TradeLedger {
         uint256 n = report.execution.fills.length;
         if (n == 0) revert TradeLedgerEmptyExecution();
         bytes32 reportHash = ReportTypes.hashExecutionReport(report);
-        registry.verify(reportHash, report.configDigest, signatures);
+        _verify(reportHash, report.configDigest, signatures);
         s.executionSequence = report.sequence;
         _state = s;
 
@@ -186,14 +209,14 @@ contract TradeLedger {
         (ctx.nav, ) = vault.lastNav();
         ctx.limits = policy.limits();
 
-        bytes32 head = _head;
+        bytes32 chain = _head;
         uint16 any;
         for (uint256 i = 0; i < n; ++i) {
             uint16 violations;
-            (head, violations) = _recordFill(report.execution.fills[i], ctx, head);
+            (chain, violations) = _recordFill(report.execution.fills[i], ctx, chain);
             any |= violations;
         }
-        _head = head;
+        _head = chain;
         if (any & TRIPPING != 0) {
             policy.tripBreaker(IRiskPolicy.KillLevel.ReduceOnly, "fill-breach");
             tripped = true;
@@ -228,14 +251,56 @@ contract TradeLedger {
 
     /// @notice EIP-712 digest operators sign for a signal report (for tools and golden vectors).
     function signalReportDigest(ReportTypes.SignalReport calldata report) external view returns (bytes32) {
-        return registry.hashTypedData(ReportTypes.hashSignalReport(report));
+        return _typedDigest(ReportTypes.hashSignalReport(report));
     }
 
     /// @notice EIP-712 digest operators sign for an execution report.
     function executionReportDigest(
         ReportTypes.ExecutionReport calldata report
     ) external view returns (bytes32) {
-        return registry.hashTypedData(ReportTypes.hashExecutionReport(report));
+        return _typedDigest(ReportTypes.hashExecutionReport(report));
+    }
+
+    /// @notice Version of the operator configuration this ledger verifies against.
+    function oracleConfigVersion() external view returns (uint32) {
+        return _oracle.version;
+    }
+
+    function _verify(bytes32 structHash, bytes32 reportConfigDigest, bytes calldata signatures) private view {
+        QuorumVerification.verify(
+            _oracle,
+            address(registry),
+            _typedDigest(structHash),
+            reportConfigDigest,
+            signatures
+        );
+    }
+
+    /// @dev The EIP-712 digest under the registry's domain ("Sigil Oracle", "1", chain id, registry),
+    /// the same bytes `registry.hashTypedData` returns.
+    function _typedDigest(bytes32 structHash) private view returns (bytes32 digest) {
+        bytes32 separator =
+            block.chainid == _cachedChainId ? _cachedDomainSeparator : _buildDomainSeparator();
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, hex"1901")
+            mstore(add(m, 0x02), separator)
+            mstore(add(m, 0x22), structHash)
+            digest := keccak256(m, 0x42)
+        }
+    }
+
+    function _buildDomainSeparator() private view returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    DOMAIN_TYPEHASH,
+                    keccak256("Sigil Oracle"),
+                    keccak256("1"),
+                    block.chainid,
+                    address(registry)
+                )
+            );
     }
 
     struct FillContext {
@@ -250,7 +315,7 @@ contract TradeLedger {
     function _recordFill(
         ReportTypes.Fill calldata f,
         FillContext memory ctx,
-        bytes32 head
+        bytes32 previousHead
     ) private returns (bytes32 newHead, uint16 violations) {
         int256 before = _positions[f.asset];
         int256 after_ = before + f.quantityE8;
@@ -258,7 +323,14 @@ contract TradeLedger {
         violations = _checkFill(f, before, after_, ctx);
         bytes32 fillHash = ReportTypes.hashFill(f);
         newHead = keccak256(
-            abi.encode(head, KIND_FILL, ctx.executionSequence, ctx.signalSequence, fillHash, violations)
+            abi.encode(
+                previousHead,
+                KIND_FILL,
+                ctx.executionSequence,
+                ctx.signalSequence,
+                fillHash,
+                violations
+            )
         );
         emit TradeRecorded(
             ctx.executionSequence,
@@ -289,9 +361,9 @@ contract TradeLedger {
             ) {
                 violations |= FILL_KILL_SWITCH;
             }
-            if (policy.assetConfig(f.asset).maxWeightBps == 0) violations |= FILL_ASSET_NOT_LISTED;
         }
-        (IRiskPolicy.Violation pv, ) = policy.checkPrice(f.asset, f.priceE8);
+        (IRiskPolicy.Violation pv, , bool listed) = policy.checkFill(f.asset, f.priceE8);
+        if (grows && !listed) violations |= FILL_ASSET_NOT_LISTED;
         if (pv == IRiskPolicy.Violation.FeedInvalid || pv == IRiskPolicy.Violation.AssetNotAllowed) {
             violations |= FILL_FEED_INVALID;
         } else if (pv == IRiskPolicy.Violation.FeedStale) {

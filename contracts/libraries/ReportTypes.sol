@@ -12,15 +12,16 @@ library ReportTypes {
     uint8 internal constant STREAM_EXECUTION = 1;
     uint8 internal constant STREAM_NAV = 2;
 
-    /// @notice The decision: target weights per asset index (basis points, negative = short).
+    /// @notice The decision: target weights per asset index (basis points, negative = short), packed
+    /// as 16 int16 lanes (lane i = asset index i, see TargetWeights): one word of calldata and no array
+    /// to hash, decode or check for duplicates.
     struct Signal {
         bytes32 runHash; // hash of the run-log record that produced the decision
         bytes32 inputsHash; // content address of the input snapshot (candles, features, parameters, seed)
         bytes32 modelHash; // version hash of the model artefact
         uint64 timestamp; // decision time, seconds
         uint8 flags; // bit 0: every signer re-computed the decision; otherwise bounds-checked only
-        uint8[] assets; // risk-policy asset indices, each at most once
-        int16[] weightsBps; // target weight per asset in basis points of NAV
+        uint256 targets; // int16 basis points of NAV per asset index; an absent asset is a zero weight
     }
 
     struct SignalReport {
@@ -68,7 +69,7 @@ library ReportTypes {
     }
 
     bytes internal constant SIGNAL_TYPE =
-        "Signal(bytes32 runHash,bytes32 inputsHash,bytes32 modelHash,uint64 timestamp,uint8 flags,uint8[] assets,int16[] weightsBps)";
+        "Signal(bytes32 runHash,bytes32 inputsHash,bytes32 modelHash,uint64 timestamp,uint8 flags,uint256 targets)";
     bytes internal constant FILL_TYPE =
         "Fill(uint8 asset,int128 quantityE8,uint64 priceE8,uint64 feeE8,bytes32 orderRef,uint64 timestamp)";
     bytes internal constant EXECUTION_TYPE = "Execution(uint64 signalSequence,Fill[] fills)";
@@ -129,10 +130,7 @@ library ReportTypes {
                     s.modelHash,
                     s.timestamp,
                     s.flags,
-                    // EIP-712 arrays hash the concatenation of 32-byte encoded members, which is what
-                    // abi.encodePacked does for arrays (members padded, sign-extended for int16).
-                    keccak256(abi.encodePacked(s.assets)),
-                    keccak256(abi.encodePacked(s.weightsBps))
+                    s.targets
                 )
             );
     }

@@ -7,7 +7,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 /// @notice Attack fixture: an ERC-20 that calls back into a target during transfers, to prove the
 /// vault's guards hold against a malicious asset.
 contract ReentrantToken is ERC20 {
-    address public target;
+    address public callbackTarget;
     bytes public payload;
     bool public lastCallSucceeded;
     bytes public lastRevertData;
@@ -25,7 +25,7 @@ contract ReentrantToken is ERC20 {
 
     /// @notice Arm one callback into `target` with `data` on the next transfer.
     function arm(address target_, bytes calldata data) external {
-        target = target_;
+        callbackTarget = target_;
         payload = data;
         _armed = true;
     }
@@ -34,7 +34,7 @@ contract ReentrantToken is ERC20 {
         super._update(from, to, value);
         if (_armed) {
             _armed = false;
-            (bool ok, bytes memory ret) = target.call(payload);
+            (bool ok, bytes memory ret) = callbackTarget.call(payload);
             lastCallSucceeded = ok;
             lastRevertData = ret;
         }

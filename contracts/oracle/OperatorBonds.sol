@@ -86,20 +86,20 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
     /// @param rewardToken_ Token the vault pays operator fees in (vault shares).
     /// @param registry_ The oracle registry; this contract needs its SLASHER_ROLE.
     /// @param admin Receives admin and governance roles.
-    /// @param params Slashing and unbonding parameters.
+    /// @param initialParams Slashing and unbonding parameters.
     constructor(
         IERC20 bondToken_,
         IERC20 rewardToken_,
         IOracleRegistry registry_,
         address admin,
-        Params memory params
+        Params memory initialParams
     ) {
         bondToken = bondToken_;
         rewardToken = rewardToken_;
         registry = registry_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(GOVERNANCE_ROLE, admin);
-        _setParams(params);
+        _setParams(initialParams);
     }
 
     /// @notice Add `amount` to the caller's bond.
@@ -198,8 +198,8 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
     }
 
     /// @notice Set slashing and unbonding parameters.
-    function setParams(Params calldata params) external onlyRole(GOVERNANCE_ROLE) {
-        _setParams(params);
+    function setParams(Params calldata newParams) external onlyRole(GOVERNANCE_ROLE) {
+        _setParams(newParams);
     }
 
     /// @notice An operator's bond.

@@ -2,10 +2,11 @@
 pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IOracleRegistry} from "../interfaces/IOracleRegistry.sol";
+import {IOracleConfigConsumer} from "../interfaces/IOracleConfigConsumer.sol";
 import {CodeStore} from "../libraries/CodeStore.sol";
+import {QuorumVerification} from "../libraries/QuorumVerification.sol";
 
 /// @title OracleRegistry
 /// @notice Holds the oracle operator set and threshold, and verifies m-of-n EIP-712 report signatures.
@@ -20,16 +21,12 @@ contract OracleRegistry is IOracleRegistry, AccessControl, EIP712 {
     bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
 
     uint256 public constant MAX_OPERATORS = 31;
-    uint256 private constant SIGNATURE_LENGTH = 65;
 
-    struct Config {
-        address operatorsPointer; // CodeStore pointer to the sorted operator addresses, one 32-byte word each
-        uint32 version;
-        uint8 threshold;
-        uint8 size;
-    }
+    /// @notice Most consumers the registry pushes its configuration to (bounded loop).
+    uint256 public constant MAX_CONSUMERS = 4;
 
-    Config private _config;
+    QuorumVerification.Config private _config;
+    address[] private _consumers;
 
     /// @param admin Receives the admin and governance roles (the timelock, or the deployer until wired).
     constructor(address admin) EIP712("Sigil Oracle", "1") {
@@ -75,17 +72,33 @@ contract OracleRegistry is IOracleRegistry, AccessControl, EIP712 {
         if (t > remaining.length) t = uint8(remaining.length);
         if (remaining.length == 0) {
             // Keep an empty set: nothing can verify until governance installs a new one.
-            _config = Config({
+            _config = QuorumVerification.Config({
                 operatorsPointer: CodeStore.write(""),
                 version: _config.version + 1,
                 threshold: 0,
                 size: 0
             });
             emit ConfigSet(_config.version, configDigest(), remaining, 0);
+            _pushConfig();
         } else {
             _setConfig(abi.encodePacked(remaining), remaining, t);
         }
         emit OperatorRemoved(operator, _config.version);
+    }
+
+    /// @notice Set the contracts that verify reports with a pushed copy of the configuration (the
+    /// trade ledger). Each receives the current configuration at once and every change after.
+    /// @param consumers At most MAX_CONSUMERS contracts implementing IOracleConfigConsumer.
+    function setConsumers(address[] calldata consumers) external onlyRole(GOVERNANCE_ROLE) {
+        if (consumers.length > MAX_CONSUMERS) revert OracleRegistryTooManyConsumers(consumers.length);
+        _consumers = consumers;
+        emit ConsumersSet(consumers);
+        _pushConfig();
+    }
+
+    /// @notice The contracts the configuration is pushed to.
+    function consumers() external view returns (address[] memory) {
+        return _consumers;
     }
 
     /// @notice Verify that `signatures` carry a quorum of current operators over the report `structHash`.
@@ -98,56 +111,29 @@ contract OracleRegistry is IOracleRegistry, AccessControl, EIP712 {
         bytes32 reportConfigDigest,
         bytes calldata signatures
     ) external view returns (uint256 signerBitmap) {
-        Config memory config = _config;
-        // Cheapest checks first: lengths, then the digest, then signature recovery.
-        if (signatures.length % SIGNATURE_LENGTH != 0)
-            revert OracleRegistryMalformedSignatures(signatures.length);
-        uint256 count = signatures.length / SIGNATURE_LENGTH;
-        if (count < config.threshold || config.threshold == 0) {
-            revert OracleRegistryTooFewSignatures(count, config.threshold);
-        }
-        bytes memory packed = CodeStore.read(config.operatorsPointer);
-        bytes32 expected = _digest(config.version, config.threshold, packed);
-        if (reportConfigDigest != expected)
-            revert OracleRegistryConfigDigestMismatch(expected, reportConfigDigest);
-
-        bytes32 digest = _hashTypedDataV4(structHash);
-        uint256 size = config.size;
-        uint256 j; // next operator index the walk may match
-        for (uint256 i = 0; i < count; ++i) {
-            bytes32 r;
-            bytes32 s;
-            uint8 v;
-            assembly ("memory-safe") {
-                let p := add(signatures.offset, mul(i, SIGNATURE_LENGTH))
-                r := calldataload(p)
-                s := calldataload(add(p, 32))
-                v := byte(0, calldataload(add(p, 64)))
-            }
-            (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, v, r, s);
-            if (err != ECDSA.RecoverError.NoError) revert OracleRegistryInvalidSignature(i);
-            // Advance through the sorted operator list; a signer below the cursor is a duplicate or out of order.
-            while (j < size && _operatorAt(packed, j) < signer) ++j;
-            if (j == size || _operatorAt(packed, j) != signer)
-                revert OracleRegistryUnexpectedSigner(i, signer);
-            signerBitmap |= 1 << j;
-            ++j;
-        }
+        return
+            QuorumVerification.verify(
+                _config,
+                address(this),
+                _hashTypedDataV4(structHash),
+                reportConfigDigest,
+                signatures
+            );
     }
 
     /// @notice The digest that every report must carry to be valid under the current configuration.
     function configDigest() public view returns (bytes32) {
-        Config memory config = _config;
-        return _digest(config.version, config.threshold, CodeStore.read(config.operatorsPointer));
+        QuorumVerification.Config memory config = _config;
+        return QuorumVerification.digest(config, address(this), CodeStore.read(config.operatorsPointer));
     }
 
     /// @notice The current operators, sorted ascending.
     function operators() public view returns (address[] memory list) {
-        Config memory config = _config;
+        QuorumVerification.Config memory config = _config;
         if (config.operatorsPointer == address(0)) return list;
         bytes memory packed = CodeStore.read(config.operatorsPointer);
         list = new address[](config.size);
-        for (uint256 i = 0; i < config.size; ++i) list[i] = _operatorAt(packed, i);
+        for (uint256 i = 0; i < config.size; ++i) list[i] = QuorumVerification.operatorAt(packed, i);
     }
 
     /// @notice Signatures needed for a report to verify.
@@ -179,6 +165,12 @@ contract OracleRegistry is IOracleRegistry, AccessControl, EIP712 {
         return _domainSeparatorV4();
     }
 
+    function _pushConfig() private {
+        QuorumVerification.Config memory config = _config;
+        uint256 n = _consumers.length;
+        for (uint256 i = 0; i < n; ++i) IOracleConfigConsumer(_consumers[i]).oracleConfigChanged(config);
+    }
+
     function _setConfig(bytes memory packed, address[] memory list, uint8 newThreshold) private {
         uint256 n = list.length;
         // A strict majority: two conflicting reports can never both gather a quorum from honest overlap.
@@ -186,22 +178,18 @@ contract OracleRegistry is IOracleRegistry, AccessControl, EIP712 {
             revert OracleRegistryInvalidThreshold(newThreshold, n);
         }
         uint32 version = _config.version + 1;
-        _config = Config({
+        _config = QuorumVerification.Config({
             operatorsPointer: CodeStore.write(packed),
             version: version,
             threshold: newThreshold,
             size: uint8(n)
         });
-        emit ConfigSet(version, _digest(version, newThreshold, packed), list, newThreshold);
-    }
-
-    function _digest(uint32 version, uint8 t, bytes memory packed) private view returns (bytes32) {
-        return keccak256(abi.encode(block.chainid, address(this), version, t, keccak256(packed)));
-    }
-
-    function _operatorAt(bytes memory packed, uint256 i) private pure returns (address op) {
-        assembly ("memory-safe") {
-            op := mload(add(add(packed, 0x20), mul(i, 32)))
-        }
+        emit ConfigSet(
+            version,
+            QuorumVerification.digest(_config, address(this), packed),
+            list,
+            newThreshold
+        );
+        _pushConfig();
     }
 }

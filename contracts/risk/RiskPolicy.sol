@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IRiskPolicy} from "../interfaces/IRiskPolicy.sol";
+import {SignalRisk} from "../libraries/SignalRisk.sol";
 import {TargetWeights} from "../libraries/TargetWeights.sol";
 import {Units} from "../libraries/Units.sol";
 
@@ -131,55 +132,58 @@ contract RiskPolicy is IRiskPolicy, AccessControl {
 
     // ---------------------------------------------------------------- checks
 
-    /// @notice Check a signal's targets against the limits and kill level in force.
-    /// @param assets Asset indices, each at most once.
-    /// @param weightsBps Target weight per asset, basis points of NAV, negative for short.
-    /// @param previousTargets The packed targets of the last accepted signal.
+    /// @notice Check a signal's packed targets against the limits and kill level in force.
+    /// @param targets Packed int16 target weights (basis points of NAV) per asset index.
+    /// @param previousTargets Packed targets of the last accepted signal (for the kill-level rules).
     /// @return violation The first limit broken, or `None`.
-    /// @return targets The new targets packed, valid when `violation == None`.
     function checkSignal(
-        uint8[] calldata assets,
-        int16[] calldata weightsBps,
+        uint256 targets,
         uint256 previousTargets
-    ) external view returns (Violation violation, uint256 targets) {
-        uint256 n = assets.length;
-        if (n != weightsBps.length) return (Violation.LengthMismatch, 0);
+    ) external view returns (Violation violation) {
         Limits memory l = _limits;
-        uint256 caps = _caps;
-        uint256 seen;
-        uint256 gross;
-        for (uint256 i = 0; i < n; ++i) {
-            uint8 a = assets[i];
-            if (a >= TargetWeights.MAX_ASSETS) return (Violation.AssetNotAllowed, 0);
-            if (seen & (1 << a) != 0) return (Violation.DuplicateAsset, 0);
-            seen |= 1 << a;
-            int256 w = weightsBps[i];
-            uint256 cap = (caps >> (uint256(a) * 16)) & 0xffff;
-            uint256 maxWeight = cap & 0x7fff;
-            uint256 absW = w < 0 ? uint256(-w) : uint256(w);
-            if (maxWeight == 0 && absW != 0) return (Violation.AssetNotAllowed, 0);
-            if (absW > maxWeight) return (Violation.WeightAboveMax, 0);
-            if (w < 0 && cap & 0x8000 == 0) return (Violation.ShortNotAllowed, 0);
-            gross += absW;
-            targets = TargetWeights.set(targets, a, int16(w));
-        }
-        if (gross > l.maxGrossBps) return (Violation.GrossAboveMax, 0);
-        if (l.killLevel != KillLevel.Normal) {
-            violation = _checkKill(l.killLevel, previousTargets, targets);
-            if (violation != Violation.None) return (violation, 0);
-        }
+        return SignalRisk.check(targets, _caps, l.maxGrossBps, l.killLevel, previousTargets);
+    }
+
+    /// @notice What a signal check needs, in two storage reads.
+    /// @return caps Packed per-asset lanes: low 15 bits max weight (0 = not allowed), bit 15 shortable.
+    /// @return maxGrossBps Max sum of |weight|.
+    /// @return level Kill level in force.
+    function signalLimits() external view returns (uint256 caps, uint256 maxGrossBps, KillLevel level) {
+        Limits memory l = _limits;
+        return (_caps, l.maxGrossBps, l.killLevel);
     }
 
     /// @notice Check a reported price against the asset's Chainlink feed: positive, fresh, within deviation.
     /// @param asset Asset index.
     /// @param priceE8 The reported price with 8 decimals.
-    /// @return violation `FeedInvalid`, `FeedStale`, `PriceDeviation` or `None`.
+    /// @return violation `AssetNotAllowed` (no feed), `FeedInvalid`, `FeedStale`, `PriceDeviation` or `None`.
     /// @return feedPriceE8 The feed's answer rescaled to 8 decimals (0 when unusable).
     function checkPrice(
         uint8 asset,
         uint256 priceE8
     ) external view returns (Violation violation, uint256 feedPriceE8) {
+        (violation, feedPriceE8) = _checkPrice(_assets[asset], priceE8);
+    }
+
+    /// @notice `checkPrice` plus whether the asset may be held, in one read (what a recorded fill needs).
+    /// @param asset Asset index.
+    /// @param priceE8 The fill price with 8 decimals.
+    /// @return violation As `checkPrice`.
+    /// @return feedPriceE8 As `checkPrice`.
+    /// @return listed Whether the asset's max weight is above zero.
+    function checkFill(
+        uint8 asset,
+        uint256 priceE8
+    ) external view returns (Violation violation, uint256 feedPriceE8, bool listed) {
         AssetConfig memory c = _assets[asset];
+        (violation, feedPriceE8) = _checkPrice(c, priceE8);
+        listed = c.maxWeightBps != 0;
+    }
+
+    function _checkPrice(
+        AssetConfig memory c,
+        uint256 priceE8
+    ) private view returns (Violation violation, uint256 feedPriceE8) {
         if (c.feed == address(0)) return (Violation.AssetNotAllowed, 0);
         // A reverting or malformed feed must not block recording; it is reported as invalid instead.
         try AggregatorV3Interface(c.feed).latestRoundData() returns (
@@ -230,22 +234,6 @@ contract RiskPolicy is IRiskPolicy, AccessControl {
     }
 
     // ---------------------------------------------------------------- internals
-
-    function _checkKill(KillLevel level, uint256 previous, uint256 next) private pure returns (Violation) {
-        if (level == KillLevel.Flatten) return next == 0 ? Violation.None : Violation.KillFlatten;
-        for (uint8 a = 0; a < TargetWeights.MAX_ASSETS; ++a) {
-            int256 p = TargetWeights.get(previous, a);
-            int256 q = TargetWeights.get(next, a);
-            if (q == 0) continue;
-            // Opening (from flat) or flipping sides is a new entry at either level.
-            if (p == 0 || (p > 0) != (q > 0)) {
-                return
-                    level == KillLevel.NoNewEntries ? Violation.KillNoNewEntries : Violation.KillReduceOnly;
-            }
-            if (level == KillLevel.ReduceOnly && (q > 0 ? q > p : q < p)) return Violation.KillReduceOnly;
-        }
-        return Violation.None;
-    }
 
     function _setKill(KillLevel level, bytes32 reason) private {
         KillLevel previous = _limits.killLevel;

@@ -19,7 +19,10 @@ export function reportDomain(chainId: bigint, registry: string): ReportDomain {
   return { name: "Sigil Oracle", version: "1", chainId, verifyingContract: registry as `0x${string}` };
 }
 
-/** A decision: target weights (basis points of NAV, negative = short) per risk-policy asset index. */
+/**
+ * A decision: target weights (basis points of NAV, negative = short) per risk-policy asset index,
+ * packed in `targets` (see `targets.ts`: `packTargets`, `unpackTargets`).
+ */
 export interface Signal {
   runHash: string;
   inputsHash: string;
@@ -28,8 +31,7 @@ export interface Signal {
   timestamp: bigint;
   /** Bit 0: every signer re-computed the decision; otherwise bounds-checked only. */
   flags: number;
-  assets: number[];
-  weightsBps: number[];
+  targets: bigint;
 }
 
 /** One venue fill. */
@@ -88,8 +90,7 @@ const SignalFields: Field[] = [
   { name: "modelHash", type: "bytes32" },
   { name: "timestamp", type: "uint64" },
   { name: "flags", type: "uint8" },
-  { name: "assets", type: "uint8[]" },
-  { name: "weightsBps", type: "int16[]" },
+  { name: "targets", type: "uint256" },
 ];
 const FillFields: Field[] = [
   { name: "asset", type: "uint8" },

@@ -229,6 +229,8 @@ export async function deploySigil(ethers: HardhatEthers, options: DeployOptions,
   const sortedOperators = [...options.operators].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1));
   const tx = async (p: Promise<{ wait(): Promise<unknown> }>) => (await p).wait();
   await tx(registry.setConfig(sortedOperators, options.threshold));
+  // The ledger verifies signal and execution reports with a pushed copy of the operator config.
+  await tx(registry.setConsumers([await ledger.getAddress()]));
   await tx(registry.grantRole(await registry.SLASHER_ROLE(), await bonds.getAddress()));
   await tx(policy.grantRole(await policy.BREAKER_ROLE(), await vault.getAddress()));
   await tx(policy.grantRole(await policy.BREAKER_ROLE(), await ledger.getAddress()));

@@ -13,6 +13,7 @@ import {
   type SignalReport,
 } from "../../offchain/protocol/reportTypes.js";
 import { packSignatures, signReport } from "../../offchain/protocol/signatures.js";
+import { packTargets } from "../../offchain/protocol/targets.js";
 
 /** Deterministic operator keys, so failures reproduce. */
 export function operatorWallets(n: number): Wallet[] {
@@ -89,8 +90,7 @@ export function makeSignal(assets: number[], weightsBps: number[], timestamp: bi
     modelHash: keccak256(toUtf8Bytes("model-v1")),
     timestamp,
     flags: 1,
-    assets,
-    weightsBps,
+    targets: packTargets(assets.map((a, i) => [a, weightsBps[i]!] as const)),
   };
 }
 
