@@ -351,11 +351,13 @@ contract SigilVault is
         IRiskPolicy.Limits memory limits
     ) private {
         uint64 epoch = _epoch;
+        // Supply is unchanged between settlements, so this and the last settled NAV give the last price.
+        uint256 previousPps = _pricePerShare(_nav.totalAssets, totalSupply());
         _takeFees(epoch, navTimestamp);
         uint256 assets = totalAssets();
         uint256 supply = totalSupply();
         uint256 pps = _pricePerShare(assets, supply);
-        _checkBreakers(pps, limits);
+        _checkBreakers(previousPps, pps, limits);
 
         // Fulfil this epoch's deposits and the open redeem batch at one price (assets + 1)/(supply + 10^offset).
         uint256 depositAssets = _pendingDepositAssets;
@@ -440,10 +442,11 @@ contract SigilVault is
         emit FeesTaken(epoch, mgmt, perf, feeShares - operatorShares, operatorShares);
     }
 
-    function _checkBreakers(uint256 pps, IRiskPolicy.Limits memory limits) private {
+    function _checkBreakers(uint256 previousPps, uint256 pps, IRiskPolicy.Limits memory limits) private {
         if (block.timestamp >= uint256(_dayStart) + 1 days) {
+            // A new UTC day: losses are measured from the last price of the previous one.
             _dayStart = uint64(block.timestamp - (block.timestamp % 1 days));
-            _dayStartPps = _pricePerShare(_nav.totalAssets, totalSupply());
+            _dayStartPps = previousPps;
         }
         uint256 dayStartPps = _dayStartPps;
         if (pps < dayStartPps && (dayStartPps - pps) * Units.BPS > dayStartPps * limits.maxDailyLossBps) {
