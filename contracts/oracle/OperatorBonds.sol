@@ -55,6 +55,7 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
     error OperatorBondsNothingToSlash(address operator);
     error OperatorBondsInvalidParams();
     error OperatorBondsNothingToClaim(address operator);
+    error OperatorBondsAlreadySlashed(address operator, uint8 stream, uint64 sequence);
 
     event Bonded(address indexed operator, uint256 amount, uint256 active);
     event UnbondRequested(address indexed operator, uint256 amount, uint64 unlockAt);
@@ -81,6 +82,8 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
     mapping(address operator => Bond) private _bonds;
     mapping(address operator => uint256) private _rewards;
     uint256 private _undistributed; // reward tokens already credited to operators
+    // One slash per offence: keccak256(operator, stream, sequence) of each equivocation already punished.
+    mapping(bytes32 offence => bool) private _slashedOffences;
 
     /// @param bondToken_ Collateral token.
     /// @param rewardToken_ Token the vault pays operator fees in (vault shares).
@@ -226,6 +229,9 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
     }
 
     function _slash(address operator, uint8 stream, uint64 sequence, bytes32 hashA, bytes32 hashB) private {
+        bytes32 offence = keccak256(abi.encode(operator, stream, sequence));
+        if (_slashedOffences[offence]) revert OperatorBondsAlreadySlashed(operator, stream, sequence);
+        _slashedOffences[offence] = true;
         Bond storage bd = _bonds[operator];
         Params memory p = _params;
         uint256 slashed = Math.mulDiv(uint256(bd.active) + bd.unbonding, p.slashBps, Units.BPS);

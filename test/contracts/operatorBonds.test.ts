@@ -690,6 +690,43 @@ describe("OperatorBonds", () => {
         .withArgs(op.address);
     });
 
+    it("proveEquivocation: the same offence cannot be proven twice to slash again (partial slash)", async () => {
+      const s = await setup();
+      const op = s.ops[0]!;
+      await (
+        await s.bonds.setParams({
+          slashBps: 5_000,
+          proverRewardBps: 1_000,
+          unbondDelay: 1n,
+          treasury: s.treasury,
+        })
+      ).wait();
+      await bondAs(s, op, USD(1_000));
+      const digest = await s.registry.configDigest();
+      const p = await signalProof(s.f.domain, digest, op, 7n);
+      await (await submit(s, p)).wait();
+      expect((await s.bonds.bondOf(op.address)).active).to.equal(USD(500));
+      // Replaying the proof, swapping its halves, or a third conflicting report at the same
+      // stream and sequence is the same offence: the 50% penalty must not be applied again.
+      await expect(submit(s, p))
+        .to.be.revertedWithCustomError(s.bonds, "OperatorBondsAlreadySlashed")
+        .withArgs(op.address, Stream.Signal, 7n);
+      await expect(s.bonds.connect(s.prover).proveEquivocation(p.b, p.sigB, p.a, p.sigA))
+        .to.be.revertedWithCustomError(s.bonds, "OperatorBondsAlreadySlashed")
+        .withArgs(op.address, Stream.Signal, 7n);
+      const third = signalReportAt(digest, 7n, [0, 0]);
+      const sigThird = (await signReport(op, Stream.Signal, s.f.domain, third)).signature;
+      await expect(s.bonds.connect(s.prover).proveEquivocation(p.a, p.sigA, signalHeader(third), sigThird))
+        .to.be.revertedWithCustomError(s.bonds, "OperatorBondsAlreadySlashed")
+        .withArgs(op.address, Stream.Signal, 7n);
+      expect((await s.bonds.bondOf(op.address)).active).to.equal(USD(500));
+      // A distinct offence (another sequence) is still punishable: 50% of the remaining 500.
+      const q = await signalProof(s.f.domain, digest, op, 8n);
+      await expect(submit(s, q))
+        .to.emit(s.bonds, "Slashed")
+        .withArgs(op.address, s.prover.address, Stream.Signal, 8n, q.hashA, q.hashB, USD(250), USD(25));
+    });
+
     it("proveEquivocation: a slash rounding to zero reverts with NothingToSlash", async () => {
       const s = await setup();
       const op = s.ops[0]!;
