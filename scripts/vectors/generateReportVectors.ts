@@ -413,7 +413,7 @@ function buildUnitVectors() {
       { quantityE8: "50000000", priceE8: "230012345678", tokenDecimals: 6, expected: "1150061728" },
       { quantityE8: "12345678", priceE8: "4200012345678", tokenDecimals: 6, expected: "5185200001" },
       { quantityE8: "250000000", priceE8: "230012345678", tokenDecimals: 6, expected: "5750308641" },
-      { quantityE8: "1", priceE8: "100000000", tokenDecimals: 18, expected: "100" },
+      { quantityE8: "1", priceE8: "100000000", tokenDecimals: 18, expected: "10000000000" },
       { quantityE8: "1", priceE8: "1", tokenDecimals: 6, expected: "0" },
       { quantityE8: "250000000", priceE8: "300000000", tokenDecimals: 0, expected: "7" },
       {
