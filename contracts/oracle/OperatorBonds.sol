@@ -14,9 +14,9 @@ import {Units} from "../libraries/Units.sol";
 
 /// @title OperatorBonds
 /// @notice Oracle operators bond collateral here and receive their share of vault fees. Anyone holding
-/// two valid signatures by one operator over different reports with the same stream and sequence may
-/// prove the equivocation: the bond is slashed (part to the prover, the rest to the treasury) and the
-/// operator is removed from the registry.
+/// two valid signatures by one operator over different reports with the same stream, sequence and config
+/// digest may prove the equivocation: the bond is slashed (part to the prover, the rest to the treasury)
+/// and the operator is removed from the registry.
 /// @dev Unbonding waits `unbondDelay`, so a bond stays slashable for that long after the last report.
 contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
@@ -136,7 +136,8 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
         bondToken.safeTransfer(msg.sender, amount);
     }
 
-    /// @notice Prove that one operator signed two different reports with the same stream and sequence.
+    /// @notice Prove that one operator signed two different reports with the same stream, sequence and
+    /// config digest.
     /// @param a Header of the first report.
     /// @param sigA The operator's 65-byte signature over report `a`.
     /// @param b Header of the second report.
@@ -148,7 +149,11 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
         ReportHeader calldata b,
         bytes calldata sigB
     ) external nonReentrant returns (address operator) {
-        if (a.stream != b.stream || a.sequence != b.sequence) revert OperatorBondsNotEquivocation();
+        // Reports under different config digests never conflict: only the current digest verifies, so
+        // re-signing an unsubmitted sequence after a config change (e.g. after a slash) is honest.
+        if (a.stream != b.stream || a.sequence != b.sequence || a.configDigest != b.configDigest) {
+            revert OperatorBondsNotEquivocation();
+        }
         bytes32 hashA = ReportTypes.hashReport(
             a.stream,
             a.configDigest,

@@ -599,6 +599,31 @@ describe("OperatorBonds", () => {
       ).to.be.revertedWithCustomError(s.bonds, "OperatorBondsNotEquivocation");
     });
 
+    it("proveEquivocation: re-signing a sequence under a new config is not equivocation (no slash cascade)", async () => {
+      const s = await setup();
+      const [x, y, z] = s.ops as [Wallet, Wallet, Wallet];
+      for (const w of s.ops) await bondAs(s, w, USD(100));
+      // x and y sign signal #7 under the current config; before it is submitted, x is proven to have
+      // equivocated elsewhere and removed, which installs a new config digest.
+      const oldDigest = await s.registry.configDigest();
+      const inFlight = signalReportAt(oldDigest, 7n, [3000, -2000]);
+      const ySigOld = (await signReport(y, Stream.Signal, s.f.domain, inFlight)).signature;
+      await (await submit(s, await signalProof(s.f.domain, oldDigest, x, 3n))).wait();
+      const newDigest = await s.registry.configDigest();
+      expect(newDigest).to.not.equal(oldDigest);
+      // The old report can never verify again, so y and z honestly re-sign #7 under the new digest.
+      const reSigned: SignalReport = { ...inFlight, configDigest: newDigest };
+      const ySigNew = (await signReport(y, Stream.Signal, s.f.domain, reSigned)).signature;
+      await expect(
+        s.bonds
+          .connect(s.prover)
+          .proveEquivocation(signalHeader(inFlight), ySigOld, signalHeader(reSigned), ySigNew),
+      ).to.be.revertedWithCustomError(s.bonds, "OperatorBondsNotEquivocation");
+      expect((await s.bonds.bondOf(y.address)).active).to.equal(USD(100));
+      expect(await s.registry.isOperator(y.address)).to.equal(true);
+      expect(await s.registry.isOperator(z.address)).to.equal(true);
+    });
+
     it("proveEquivocation: reverts on two identical reports (even with both signatures valid)", async () => {
       const s = await setup();
       const op = s.ops[0]!;
