@@ -165,6 +165,19 @@ describe("OracleRegistry", () => {
       expect(await registry.isOperator(stranger.address)).to.equal(false);
     });
 
+    it("configDigest: reverts before any configuration (there is no operator set to hash)", async () => {
+      // CodeStore.read on the zero pointer underflows the code size and runs out of gas; callers
+      // must wait for the first ConfigSet. Documented here so a change of behaviour is noticed.
+      const { registry } = await deployRegistry();
+      let failed = false;
+      try {
+        await registry.configDigest();
+      } catch {
+        failed = true;
+      }
+      expect(failed).to.equal(true);
+    });
+
     it("verify: reverts with TooFewSignatures before any configuration", async () => {
       const { registry } = await deployRegistry();
       await expect(registry.verify(keccak256("0x01"), keccak256("0x02"), "0x"))
@@ -426,6 +439,17 @@ describe("OracleRegistry", () => {
       await expect(s.registry.verify(reportStructHash(Stream.Signal, r), r.configDigest, sigs))
         .to.be.revertedWithCustomError(s.registry, "OracleRegistryUnexpectedSigner")
         .withArgs(1n, s.ops[0]!.address);
+    });
+
+    it("verify: ATTACK more signatures than operators (a fourth, repeated, signature at 3 of 3)", async () => {
+      const s = await deployWithOperators(3, 3);
+      const r = report(await s.registry.configDigest());
+      const all = await cosign(Stream.Signal, s.domain, r, s.ops);
+      const extra = concat([all, dataSlice(all, 130, 195)]);
+      await expect(s.registry.verify(reportStructHash(Stream.Signal, r), r.configDigest, extra))
+        .to.be.revertedWithCustomError(s.registry, "OracleRegistryUnexpectedSigner")
+        .withArgs(3n, s.ops[2]!.address);
+      expect(await s.registry.verify(reportStructHash(Stream.Signal, r), r.configDigest, all)).to.equal(7n);
     });
 
     it("verify: ATTACK too few signatures (1 of a 2-of-3, and none)", async () => {
