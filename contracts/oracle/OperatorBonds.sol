@@ -14,9 +14,9 @@ import {Units} from "../libraries/Units.sol";
 
 /// @title OperatorBonds
 /// @notice Oracle operators bond collateral here and receive their share of vault fees. Anyone holding
-/// two valid signatures by one operator over different reports with the same stream and sequence may
-/// prove the equivocation: the bond is slashed (part to the prover, the rest to the treasury) and the
-/// operator is removed from the registry.
+/// two valid signatures by one operator over different reports with the same stream, sequence and config
+/// digest may prove the equivocation: the bond is slashed (part to the prover, the rest to the treasury)
+/// and the operator is removed from the registry.
 /// @dev Unbonding waits `unbondDelay`, so a bond stays slashable for that long after the last report.
 contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
@@ -55,6 +55,7 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
     error OperatorBondsNothingToSlash(address operator);
     error OperatorBondsInvalidParams();
     error OperatorBondsNothingToClaim(address operator);
+    error OperatorBondsAlreadySlashed(address operator, uint8 stream, uint64 sequence);
 
     event Bonded(address indexed operator, uint256 amount, uint256 active);
     event UnbondRequested(address indexed operator, uint256 amount, uint64 unlockAt);
@@ -81,6 +82,8 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
     mapping(address operator => Bond) private _bonds;
     mapping(address operator => uint256) private _rewards;
     uint256 private _undistributed; // reward tokens already credited to operators
+    // One slash per offence: keccak256(operator, stream, sequence) of each equivocation already punished.
+    mapping(bytes32 offence => bool) private _slashedOffences;
 
     /// @param bondToken_ Collateral token.
     /// @param rewardToken_ Token the vault pays operator fees in (vault shares).
@@ -133,7 +136,8 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
         bondToken.safeTransfer(msg.sender, amount);
     }
 
-    /// @notice Prove that one operator signed two different reports with the same stream and sequence.
+    /// @notice Prove that one operator signed two different reports with the same stream, sequence and
+    /// config digest.
     /// @param a Header of the first report.
     /// @param sigA The operator's 65-byte signature over report `a`.
     /// @param b Header of the second report.
@@ -145,7 +149,11 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
         ReportHeader calldata b,
         bytes calldata sigB
     ) external nonReentrant returns (address operator) {
-        if (a.stream != b.stream || a.sequence != b.sequence) revert OperatorBondsNotEquivocation();
+        // Reports under different config digests never conflict: only the current digest verifies, so
+        // re-signing an unsubmitted sequence after a config change (e.g. after a slash) is honest.
+        if (a.stream != b.stream || a.sequence != b.sequence || a.configDigest != b.configDigest) {
+            revert OperatorBondsNotEquivocation();
+        }
         bytes32 hashA = ReportTypes.hashReport(
             a.stream,
             a.configDigest,
@@ -226,6 +234,9 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
     }
 
     function _slash(address operator, uint8 stream, uint64 sequence, bytes32 hashA, bytes32 hashB) private {
+        bytes32 offence = keccak256(abi.encode(operator, stream, sequence));
+        if (_slashedOffences[offence]) revert OperatorBondsAlreadySlashed(operator, stream, sequence);
+        _slashedOffences[offence] = true;
         Bond storage bd = _bonds[operator];
         Params memory p = _params;
         uint256 slashed = Math.mulDiv(uint256(bd.active) + bd.unbonding, p.slashBps, Units.BPS);
