@@ -51,8 +51,10 @@ contract TradeLedger is IOracleConfigConsumer {
         uint8 acceptedBits; // bit (seq % 8) set when signal seq was accepted
     }
 
-    /// @notice Thrown when a report's sequence is not the next one of its stream.
-    error TradeLedgerUnexpectedSequence(uint64 expected, uint64 actual);
+    /// @notice Thrown when a report's sequence is not above the last one of its stream (a replay or a
+    /// report overtaken by a later one). Gaps are allowed: a report that expired unsubmitted is skipped,
+    /// never re-signed under the same sequence (that would be equivocation).
+    error TradeLedgerStaleSequence(uint64 last, uint64 actual);
     /// @notice Thrown when a report arrives after its deadline.
     error TradeLedgerReportExpired(uint64 deadline, uint256 nowTs);
     /// @notice Thrown when an execution report carries no fills.
@@ -135,9 +137,7 @@ contract TradeLedger is IOracleConfigConsumer {
         bytes calldata signatures
     ) external returns (bool accepted) {
         State memory s = _state;
-        if (report.sequence != s.signalSequence + 1) {
-            revert TradeLedgerUnexpectedSequence(s.signalSequence + 1, report.sequence);
-        }
+        if (report.sequence <= s.signalSequence) revert TradeLedgerStaleSequence(s.signalSequence, report.sequence);
         if (report.deadline < block.timestamp)
             revert TradeLedgerReportExpired(report.deadline, block.timestamp);
         bytes32 reportHash = ReportTypes.hashSignalReport(report);
@@ -156,6 +156,13 @@ contract TradeLedger is IOracleConfigConsumer {
             reason = SignalRisk.check(targets, caps, maxGross, kill, previous);
         }
         accepted = reason == IRiskPolicy.Violation.None;
+        // Sequences skipped since the last report were never accepted: clear their ring bits.
+        uint64 skipped = report.sequence - s.signalSequence - 1;
+        if (skipped >= RING) {
+            s.acceptedBits = 0;
+        } else {
+            for (uint64 q = s.signalSequence + 1; q < report.sequence; ++q) s.acceptedBits &= ~uint8(1 << (q % RING));
+        }
         s.signalSequence = report.sequence;
         uint8 bit = uint8(1 << (report.sequence % RING));
         bytes32 newHead = keccak256(
@@ -185,8 +192,8 @@ contract TradeLedger is IOracleConfigConsumer {
         bytes calldata signatures
     ) external returns (bool tripped) {
         State memory s = _state;
-        if (report.sequence != s.executionSequence + 1) {
-            revert TradeLedgerUnexpectedSequence(s.executionSequence + 1, report.sequence);
+        if (report.sequence <= s.executionSequence) {
+            revert TradeLedgerStaleSequence(s.executionSequence, report.sequence);
         }
         if (report.deadline < block.timestamp)
             revert TradeLedgerReportExpired(report.deadline, block.timestamp);

@@ -20,7 +20,9 @@ library CodeStore {
         if (pointer == address(0)) revert CodeStoreWriteFailed();
     }
 
+    /// @notice The bytes behind `pointer`; empty for an address without code (no pointer written yet).
     function read(address pointer) internal view returns (bytes memory data) {
+        if (pointer.code.length == 0) return data;
         assembly ("memory-safe") {
             let size := sub(extcodesize(pointer), 1)
             data := mload(0x40)

@@ -14,8 +14,8 @@ import {Units} from "../libraries/Units.sol";
 
 /// @title OperatorBonds
 /// @notice Oracle operators bond collateral here and receive their share of vault fees. Anyone holding
-/// two valid signatures by one operator over different reports with the same stream, sequence and config
-/// digest may prove the equivocation: the bond is slashed (part to the prover, the rest to the treasury)
+/// two valid signatures by one operator over reports with the same stream, sequence and config digest but
+/// different payloads may prove the equivocation: the bond is slashed (part to the prover, the rest to the treasury)
 /// and the operator is removed from the registry.
 /// @dev Unbonding waits `unbondDelay`, so a bond stays slashable for that long after the last report.
 contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
@@ -151,7 +151,15 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
     ) external nonReentrant returns (address operator) {
         // Reports under different config digests never conflict: only the current digest verifies, so
         // re-signing an unsubmitted sequence after a config change (e.g. after a slash) is honest.
-        if (a.stream != b.stream || a.sequence != b.sequence || a.configDigest != b.configDigest) {
+        // Only conflicting statements count: the same stream, sequence and config digest with different
+        // payloads. Reports under different digests never both verify, and re-signing the same payload
+        // with a new deadline restates it rather than contradicting it.
+        if (
+            a.stream != b.stream ||
+            a.sequence != b.sequence ||
+            a.configDigest != b.configDigest ||
+            a.payloadHash == b.payloadHash
+        ) {
             revert OperatorBondsNotEquivocation();
         }
         bytes32 hashA = ReportTypes.hashReport(

@@ -86,7 +86,7 @@ contract SigilVault is
     error SigilVaultRequestAlreadyFulfilled(uint64 batch);
     error SigilVaultInsufficientIdle(uint256 requested, uint256 idle);
     error SigilVaultOffchainLimit(uint256 wouldBe, uint256 limit);
-    error SigilVaultUnexpectedSequence(uint64 expected, uint64 actual);
+    error SigilVaultStaleSequence(uint64 last, uint64 actual);
     error SigilVaultReportExpired(uint64 deadline);
     error SigilVaultWrongEpoch(uint64 expected, uint64 actual);
     error SigilVaultBadNavTimestamp(uint64 timestamp);
@@ -320,8 +320,7 @@ contract SigilVault is
     /// @param signatures Operator signatures in ascending signer order.
     function settle(ReportTypes.NavReport calldata report, bytes calldata signatures) external nonReentrant {
         NavState memory nav = _nav;
-        if (report.sequence != nav.sequence + 1)
-            revert SigilVaultUnexpectedSequence(nav.sequence + 1, report.sequence);
+        if (report.sequence <= nav.sequence) revert SigilVaultStaleSequence(nav.sequence, report.sequence);
         if (report.deadline < block.timestamp) revert SigilVaultReportExpired(report.deadline);
         if (report.nav.epoch != _epoch) revert SigilVaultWrongEpoch(_epoch, report.nav.epoch);
         if (report.nav.timestamp > block.timestamp || report.nav.timestamp < nav.timestamp) {

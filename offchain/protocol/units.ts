@@ -17,10 +17,30 @@ function requireFinite(value: number, what: string): void {
   if (!Number.isFinite(value)) throw new UnitConversionError(`${what} must be a finite number, got ${value}`);
 }
 
-/** Decimal string or number → integer with `decimals` decimals, rounded half away from zero. */
+/** A finite number as a plain decimal string (no exponent), exact to 20 significant digits. */
+function numberToPlain(value: number): string {
+  requireFinite(value, "value");
+  const [mantissa, exp] = value.toPrecision(20).split("e");
+  const e = Number(exp ?? 0);
+  const negative = mantissa!.startsWith("-");
+  const digits = mantissa!.replace("-", "").replace(".", "");
+  const point =
+    (mantissa!.replace("-", "").indexOf(".") === -1
+      ? digits.length
+      : mantissa!.replace("-", "").indexOf(".")) + e;
+  let plain: string;
+  if (point <= 0) plain = "0." + "0".repeat(-point) + digits;
+  else if (point >= digits.length) plain = digits + "0".repeat(point - digits.length);
+  else plain = digits.slice(0, point) + "." + digits.slice(point);
+  return (negative ? "-" : "") + plain;
+}
+
+/**
+ * Decimal string or number → integer with `decimals` decimals, rounded half away from zero. A number
+ * is first written with 20 significant digits (more than a double holds), so it is rounded once.
+ */
 export function toFixed(value: number | string, decimals: number): bigint {
-  const text =
-    typeof value === "number" ? (requireFinite(value, "value"), value.toFixed(decimals + 2)) : value.trim();
+  const text = typeof value === "number" ? numberToPlain(value) : value.trim();
   const m = /^(-)?(\d+)(?:\.(\d+))?$/.exec(text);
   if (!m) throw new UnitConversionError(`not a plain decimal number: "${text}"`);
   const [, sign, whole, frac = ""] = m;
@@ -48,7 +68,7 @@ export function weightToBps(weight: number): number {
   const bps = Math.round(weight * 10_000);
   if (bps > 32_767 || bps < -32_768)
     throw new UnitConversionError(`weight ${weight} does not fit int16 basis points`);
-  return bps;
+  return bps === 0 ? 0 : bps; // never -0
 }
 
 /** Token amount in whole units (e.g. 100.5 USDC) → token base units. */
@@ -67,9 +87,19 @@ export function secondsToMs(seconds: bigint): number {
   return Number(seconds) * 1000;
 }
 
-/** Value of `quantityE8` at `priceE8` in base units of a 1-dollar token with `tokenDecimals`, rounded down. */
+/**
+ * Value of `quantityE8` at `priceE8` in base units of a 1-dollar token with `tokenDecimals`, rounded
+ * toward zero (a short position's notional is negative), as the trade ledger computes it.
+ */
 export function notional(quantityE8: bigint, priceE8: bigint, tokenDecimals: number): bigint {
   return (quantityE8 * priceE8 * 10n ** BigInt(tokenDecimals)) / (E8 * E8);
+}
+
+/** `amount` as basis points of `total`, rounded up (limit checks err on the strict side). */
+export function bpsOf(amount: bigint, total: bigint): bigint {
+  if (total <= 0n) throw new UnitConversionError(`total must be positive, got ${total}`);
+  if (amount < 0n) throw new UnitConversionError(`amount must not be negative, got ${amount}`);
+  return (amount * BPS + total - 1n) / total;
 }
 
 /** Rescale a feed answer with `decimals` decimals to 8 decimals, rounded down. */

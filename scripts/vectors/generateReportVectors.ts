@@ -40,7 +40,7 @@ function domainSeparator(chainId: bigint, verifyingContract: string): string {
 // ---------------------------------------------------------------- types, by hand
 
 const SIGNAL_TYPE =
-  "Signal(bytes32 runHash,bytes32 inputsHash,bytes32 modelHash,uint64 timestamp,uint8 flags,uint8[] assets,int16[] weightsBps)";
+  "Signal(bytes32 runHash,bytes32 inputsHash,bytes32 modelHash,uint64 timestamp,uint8 flags,uint256 targets)";
 const FILL_TYPE =
   "Fill(uint8 asset,int128 quantityE8,uint64 priceE8,uint64 feeE8,bytes32 orderRef,uint64 timestamp)";
 const EXECUTION_TYPE = "Execution(uint64 signalSequence,Fill[] fills)";
@@ -71,8 +71,8 @@ interface SignalV {
   modelHash: string;
   timestamp: bigint;
   flags: number;
-  assets: number[];
-  weightsBps: number[];
+  /** int16 lanes, lane i = asset index i, packed by hand below (independent of offchain/protocol/targets.ts). */
+  targets: bigint;
 }
 interface FillV {
   asset: number;
@@ -98,14 +98,16 @@ interface Header {
   deadline: bigint;
 }
 
-/** EIP-712 array of atomic values: keccak of the concatenated 32-byte encodings (int16 sign-extended). */
-function hashAtomicArray(type: string, values: readonly (number | bigint)[]): string {
-  return keccak256(concat(values.map((v) => abi.encode([type], [v]))));
+/** Pack `[asset, bps]` pairs into 16-bit two's-complement lanes: lane i holds asset index i. */
+function lanes(pairs: ReadonlyArray<readonly [number, number]>): bigint {
+  let word = 0n;
+  for (const [asset, bps] of pairs) word += BigInt(bps < 0 ? 65_536 + bps : bps) * 65_536n ** BigInt(asset);
+  return word;
 }
 
 function hashSignal(s: SignalV): string {
   return enc(
-    ["bytes32", "bytes32", "bytes32", "bytes32", "uint64", "uint8", "bytes32", "bytes32"],
+    ["bytes32", "bytes32", "bytes32", "bytes32", "uint64", "uint8", "uint256"],
     [
       TYPEHASH.Signal,
       s.runHash,
@@ -113,8 +115,7 @@ function hashSignal(s: SignalV): string {
       s.modelHash,
       s.timestamp,
       s.flags,
-      hashAtomicArray("uint8", s.assets),
-      hashAtomicArray("int16", s.weightsBps),
+      s.targets,
     ],
   );
 }
@@ -164,8 +165,11 @@ const signals: Array<{ name: string; header: Header; signal: SignalV }> = [
       modelHash: id("sigil/model/lstm-v3"),
       timestamp: 1_735_689_600n,
       flags: 1,
-      assets: [0, 1, 3],
-      weightsBps: [4000, -2500, 1500],
+      targets: lanes([
+        [0, 4000],
+        [1, -2500],
+        [3, 1500],
+      ]),
     },
   },
   {
@@ -177,8 +181,11 @@ const signals: Array<{ name: string; header: Header; signal: SignalV }> = [
       modelHash: id("sigil/model/gbm-v9"),
       timestamp: MAX_U64,
       flags: 255,
-      assets: [0, 7, 15, 255],
-      weightsBps: [-32768, 32767, -1, 0],
+      targets: lanes([
+        [0, -32768],
+        [7, 32767],
+        [15, -1],
+      ]),
     },
   },
   {
@@ -190,8 +197,7 @@ const signals: Array<{ name: string; header: Header; signal: SignalV }> = [
       modelHash: id("sigil/model/baseline-ma"),
       timestamp: 1_700_000_000n,
       flags: 0,
-      assets: [],
-      weightsBps: [],
+      targets: 0n,
     },
   },
 ];

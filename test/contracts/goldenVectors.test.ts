@@ -51,8 +51,7 @@ interface SignalJson {
   modelHash: string;
   timestamp: string;
   flags: number;
-  assets: number[];
-  weightsBps: number[];
+  targets: string;
 }
 interface FillJson {
   asset: number;
@@ -112,7 +111,7 @@ function header(h: HeaderJson) {
   return { configDigest: h.configDigest, sequence: BigInt(h.sequence), deadline: BigInt(h.deadline) };
 }
 function toSignal(s: SignalJson): Signal {
-  return { ...s, timestamp: BigInt(s.timestamp), assets: [...s.assets], weightsBps: [...s.weightsBps] };
+  return { ...s, timestamp: BigInt(s.timestamp), targets: BigInt(s.targets) };
 }
 function toFill(f: FillJson): Fill {
   return {
@@ -246,7 +245,9 @@ describe("golden vectors", () => {
       expect(V.signal.length).to.be.greaterThanOrEqual(2);
       expect(V.execution.length).to.be.greaterThanOrEqual(2);
       expect(V.nav.length).to.be.greaterThanOrEqual(2);
-      expect(V.signal.some((s) => s.report.signal.weightsBps.some((w) => w < 0))).to.equal(true);
+      expect(
+        V.signal.some((s) => [...unpackTargets(BigInt(s.report.signal.targets)).values()].some((w) => w < 0)),
+      ).to.equal(true);
       expect(
         V.execution.some((e) => e.report.execution.fills.some((f) => BigInt(f.quantityE8) < 0n)),
       ).to.equal(true);
