@@ -1,11 +1,19 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { encodeBytes32String, ZeroAddress } from "ethers";
-import { Stream, type NavReport } from "../../offchain/protocol/reportTypes.js";
-import { reportStructHash } from "../../offchain/protocol/signatures.js";
-import { cosign, deployFixture, fund, now, operatorWallets, USD } from "../helpers/sigilFixture.js";
-import { typedContracts } from "../helpers/typedContracts.js";
+import { deployFixture, fund, now, operatorWallets, USD } from "../helpers/sigilFixture.js";
+import {
+  VENUE_REF,
+  feeRates,
+  highWaterMark,
+  lastNavTimestamp,
+  requestDeposit,
+  settleNav,
+  signedNav,
+  stake,
+  stakedWithVenue,
+  vaultCtx,
+} from "../helpers/vaultActions.js";
 import {
   DAY,
   assetsFor,
@@ -24,7 +32,7 @@ const ZERO_FEES = { managementBps: 0, performanceBps: 0, operatorShareBps: 0 };
 const DEFAULT_RATES: FeeRates = { managementBps: 200n, performanceBps: 2_000n, operatorShareBps: 1_000n };
 const ONE_SHARE_PRICE = 10n ** 12n; // 1 asset unit (1e-6 USD) per 1e6 share units, at 1e18 scale
 const TTL = 2n * DAY;
-const REF = encodeBytes32String("venue-ref-1");
+const REF = VENUE_REF;
 const KILL = { Normal: 0n, NoNewEntries: 1n, ReduceOnly: 2n, Flatten: 3n };
 
 async function deployNoFees() {
@@ -36,80 +44,7 @@ async function deployWithFees() {
 }
 
 async function setup(fixture: typeof deployNoFees = deployNoFees) {
-  const f = await loadFixture(fixture);
-  return { f, ...typedContracts(f), vaultAddr: await f.vault.getAddress() };
-}
-
-type Ctx = Awaited<ReturnType<typeof setup>>;
-
-interface NavExtra {
-  sequence?: bigint;
-  deadline?: bigint;
-  epoch?: bigint;
-  timestamp?: bigint;
-  configDigest?: string;
-}
-
-/** A NAV report for the vault's next sequence and current epoch, co-signed by 2 of 3 operators. */
-async function signedNav(
-  c: Ctx,
-  venueEquity: bigint,
-  extra: NavExtra = {},
-  signers = c.f.operators.slice(0, 2),
-) {
-  const t = await now(ethers);
-  const report: NavReport = {
-    configDigest: extra.configDigest ?? (await c.registry.configDigest()),
-    sequence: extra.sequence ?? (await c.vault.navSequence()) + 1n,
-    deadline: extra.deadline ?? t + 600n,
-    nav: {
-      epoch: extra.epoch ?? (await c.vault.currentEpoch()),
-      venueEquity,
-      timestamp: extra.timestamp ?? t,
-      venueSnapshotHash: encodeBytes32String("snapshot"),
-    },
-  };
-  const signatures = await cosign(Stream.Nav, c.f.domain, report, signers);
-  return { report, signatures, hash: reportStructHash(Stream.Nav, report) };
-}
-
-async function settleNav(c: Ctx, venueEquity?: bigint, extra: NavExtra = {}) {
-  const equity = venueEquity ?? (await c.vault.offchainEquity());
-  const { report, signatures } = await signedNav(c, equity, extra);
-  return c.vault.settle(report, signatures);
-}
-
-async function requestDeposit(c: Ctx, who: HardhatEthersSigner, amount: bigint, controller?: string) {
-  await fund(c.f, who, amount);
-  return c.vault.connect(who).requestDeposit(amount, controller ?? who.address);
-}
-
-/** Deposit for each staker, settle once, claim each: the stakers hold shares. */
-async function stake(c: Ctx, stakers: Array<[HardhatEthersSigner, bigint]>) {
-  for (const [who, amount] of stakers) await requestDeposit(c, who, amount);
-  await settleNav(c);
-  for (const [who] of stakers) await c.vault.connect(who).claimDeposit(who.address);
-}
-
-/** Alice holds 10,000 USD of shares (1e16 units) and the custodian has moved 8,000 USD to the venue. */
-async function stakedWithVenue(c: Ctx) {
-  await stake(c, [[c.f.alice, USD(10_000)]]);
-  await c.vault.connect(c.f.custodian).sendToVenue(USD(8_000), REF);
-}
-
-async function lastNavTimestamp(c: Ctx): Promise<bigint> {
-  const [, ts] = await c.vault.lastNav();
-  return ts as bigint;
-}
-
-async function feeRates(c: Ctx): Promise<FeeRates> {
-  const f = await c.vault.fees();
-  return { managementBps: f[0], performanceBps: f[1], operatorShareBps: f[2] };
-}
-
-async function highWaterMark(c: Ctx): Promise<bigint> {
-  const [, hwm] = await c.vault.sharePrice();
-  return hwm as bigint;
+  return vaultCtx(await loadFixture(fixture));
 }
 
 describe("SigilVault", () => {
