@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { encodeBytes32String, ZeroAddress } from "ethers";
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { deployFixture, fund, now, operatorWallets, USD } from "../helpers/sigilFixture.js";
 import {
   VENUE_REF,
@@ -1107,6 +1108,141 @@ describe("SigilVault", () => {
       expect(await c.vault.isNavFresh()).to.equal(true);
       await time.increase(TTL + 1n);
       expect(await c.vault.isNavFresh()).to.equal(false);
+    });
+  });
+
+  describe("invariants", () => {
+    /** A small deterministic PRNG (mulberry32) so a failure reproduces. */
+    function prng(seed: number) {
+      let a = seed >>> 0;
+      return (n: number): number => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) % n;
+      };
+    }
+
+    it("over 15 random epochs every settlement matches the model and the vault stays solvent", async () => {
+      const c = await setup(deployWithFees);
+      const rand = prng(7);
+      const { custodian } = c.f;
+      const actors = [c.f.alice, c.f.bob, c.f.carol, c.f.others[0]!, c.f.others[1]!];
+      const holders = [...actors.map((a) => a.address), c.f.deployer.address, await c.bonds.getAddress()];
+      let deferrals = 0;
+      let fulfilments = 0;
+      for (let epoch = 1n; epoch <= 15n; epoch++) {
+        for (const a of actors) {
+          const [, claimableShares] = await c.vault.claimableDepositRequest(a.address);
+          if (claimableShares > 0n) await c.vault.connect(a).claimDeposit(a.address);
+          const [, claimableAssets] = await c.vault.claimableRedeemRequest(a.address);
+          if (claimableAssets > 0n) await c.vault.connect(a).claimRedeem(a.address);
+          const action = rand(3);
+          const balance: bigint = await c.vault.balanceOf(a.address);
+          if (action === 0) await requestDeposit(c, a, USD(100 + rand(5_000)));
+          if (action === 1 && balance > 0n) {
+            const shares = (balance * BigInt(1 + rand(100))) / 100n;
+            if (shares > 0n) await c.vault.connect(a).requestRedeem(shares, a.address, a.address);
+          }
+        }
+        // The custodian moves funds either way within its limits.
+        const total: bigint = await c.vault.totalAssets();
+        const offchain: bigint = await c.vault.offchainEquity();
+        const limit = (total * 8_000n) / 10_000n;
+        if (rand(2) === 0 && limit > offchain) {
+          const idle = total - offchain;
+          const amount = ((limit - offchain < idle ? limit - offchain : idle) * BigInt(rand(101))) / 100n;
+          if (amount > 0n) await c.vault.connect(custodian).sendToVenue(amount, REF);
+        } else if (offchain > 0n) {
+          const amount = (offchain * BigInt(rand(101))) / 100n;
+          if (amount > 0n) {
+            // The venue account holds what the reports say (gains included).
+            const held: bigint = await c.asset.balanceOf(custodian.address);
+            if (held < amount) await c.asset.mint(custodian.address, amount - held);
+            await c.asset.connect(custodian).approve(c.vaultAddr, amount);
+            await c.vault.connect(custodian).returnFromVenue(amount, REF);
+          }
+        }
+
+        // The venue moves between -3% and +5%; time passes between 1 hour and 1 day.
+        const venueBefore: bigint = await c.vault.offchainEquity();
+        const venue = (venueBefore * BigInt(9_700 + rand(801))) / 10_000n;
+        const last = await lastNavTimestamp(c);
+        const ts = (await now(ethers)) + 3_600n + BigInt(rand(86_400 - 3_600));
+        await time.increaseTo(ts);
+        const [depositAssets, redeemShares] = await c.vault.pendingTotals();
+        const out = settlement({
+          idle: (await c.vault.totalAssets()) - venueBefore,
+          venueEquity: venue,
+          supply: await c.vault.totalSupply(),
+          highWaterMark: await highWaterMark(c),
+          elapsed: last === 0n ? 0n : ts - last,
+          rates: DEFAULT_RATES,
+          depositAssets,
+          redeemShares,
+        });
+        const { report, signatures, hash } = await signedNav(c, venue, { timestamp: ts });
+        const tx = c.vault.settle(report, signatures);
+        await expect(tx)
+          .to.emit(c.vault, "EpochSettled")
+          .withArgs(
+            epoch,
+            epoch,
+            hash,
+            out.totalAssets,
+            out.totalSupply,
+            out.pps,
+            depositAssets,
+            out.depositShares,
+            out.redeemShares,
+            out.redeemAssets,
+          );
+        if (out.fees.charged) {
+          await expect(tx)
+            .to.emit(c.vault, "FeesTaken")
+            .withArgs(
+              epoch,
+              out.fees.management,
+              out.fees.performance,
+              out.fees.treasuryShares,
+              out.fees.operatorShares,
+            );
+        }
+        if (redeemShares > 0n && !out.redeemFulfilled) {
+          deferrals++;
+          await expect(tx)
+            .to.emit(c.vault, "RedemptionsDeferred")
+            .withArgs(anyValue, redeemShares, out.redeemAssetsNeeded, out.idleForRedemptions);
+        }
+        if (out.redeemFulfilled) fulfilments++;
+        expect(await highWaterMark(c)).to.equal(out.fees.highWaterMark);
+
+        // Solvency: the balance covers pending deposits, reserved redemptions and idle assets exactly,
+        // and no holder can claim more than the vault holds.
+        const balance: bigint = await c.asset.balanceOf(c.vaultAddr);
+        const [pendingAssets, pendingShares] = await c.vault.pendingTotals();
+        const reserved: bigint = await c.vault.reservedAssets();
+        const assets: bigint = await c.vault.totalAssets();
+        expect(balance).to.equal(assets - venue + pendingAssets + reserved);
+        let owedRedeem = 0n;
+        let owedShares = 0n;
+        let held = 0n;
+        for (const a of actors) {
+          owedRedeem += (await c.vault.claimableRedeemRequest(a.address))[1] as bigint;
+          owedShares += (await c.vault.claimableDepositRequest(a.address))[1] as bigint;
+        }
+        for (const h of holders) held += await c.vault.balanceOf(h);
+        expect(owedRedeem).to.be.lessThanOrEqual(reserved);
+        expect(owedShares + pendingShares).to.be.lessThanOrEqual(await c.vault.balanceOf(c.vaultAddr));
+        const supply: bigint = await c.vault.totalSupply();
+        expect(held + owedShares + pendingShares).to.be.lessThanOrEqual(supply);
+        expect(assetsFor(supply, assets, supply)).to.be.lessThanOrEqual(assets);
+      }
+      expect(await c.policy.killLevel()).to.equal(KILL.Normal);
+      // The seed exercises both paths.
+      expect(deferrals).to.be.greaterThan(0);
+      expect(fulfilments).to.be.greaterThan(0);
     });
   });
 });
