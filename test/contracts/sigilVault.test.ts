@@ -791,6 +791,67 @@ describe("SigilVault", () => {
       );
     });
 
+    it("charges no performance fee on the entry price of the first holders after a dust donation", async () => {
+      const c = await setup(deployWithFees);
+      const { alice, carol } = c.f;
+      // Anyone (a fee recipient, say) donates 1 unit while no shares exist.
+      await c.asset.mint(carol.address, 1n);
+      await c.asset.connect(carol).transfer(c.vaultAddr, 1n);
+      await requestDeposit(c, alice, USD(10_000));
+      await settleNav(c, 0n);
+      // Alice enters at (1 + 1) / (0 + 1e6): the entry price is the mark her gains are measured from.
+      const entry = pricePerShare(1n, 0n);
+      expect(entry).to.equal(2n * ONE_SHARE_PRICE);
+      const shares = sharesFor(USD(10_000), 1n, 0n);
+      expect(await c.vault.claimableDepositRequest(alice.address)).to.deep.equal([USD(10_000), shares]);
+      expect(await highWaterMark(c)).to.equal(entry);
+
+      // No P&L and no time: nothing to charge.
+      const last = await lastNavTimestamp(c);
+      await expect(settleNav(c, 0n, { timestamp: last })).not.to.emit(c.vault, "FeesTaken");
+      expect(await c.vault.totalSupply()).to.equal(shares);
+      expect(await c.vault.convertToAssets(shares)).to.equal(assetsFor(shares, USD(10_000) + 1n, shares));
+    });
+
+    it("measures new holders of a vault emptied by redemptions from their entry price, not the old mark", async () => {
+      const c = await setup(deployWithFees);
+      const { alice, bob, custodian, deployer: treasury } = c.f;
+      await c.vault.setFees({
+        managementBps: 0,
+        performanceBps: 2_000,
+        operatorShareBps: 0,
+        treasury: treasury.address,
+      });
+      await stakedWithVenue(c);
+      const t1 = await lastNavTimestamp(c);
+      // +10%: a performance fee is taken and the mark rises; then every holder leaves.
+      await expect(settleNav(c, USD(9_000), { timestamp: t1 })).to.emit(c.vault, "FeesTaken");
+      const oldMark = await highWaterMark(c);
+      await c.asset.mint(custodian.address, USD(1_000));
+      await c.asset.connect(custodian).approve(c.vaultAddr, USD(9_000));
+      await c.vault.connect(custodian).returnFromVenue(USD(9_000), VENUE_REF);
+      for (const holder of [alice, treasury]) {
+        const shares: bigint = await c.vault.balanceOf(holder.address);
+        await c.vault.connect(holder).requestRedeem(shares, holder.address, holder.address);
+      }
+      await settleNav(c, 0n, { timestamp: t1 });
+      expect(await c.vault.totalSupply()).to.equal(0n);
+      const dust: bigint = await c.vault.totalAssets(); // rounding left behind, owned by the virtual shares
+      expect(dust).to.be.greaterThan(0n);
+      const entry = pricePerShare(dust, 0n);
+      expect(entry).to.be.greaterThan(oldMark);
+
+      await requestDeposit(c, bob, USD(10_000));
+      await settleNav(c, 0n, { timestamp: t1 });
+      const shares = sharesFor(USD(10_000), dust, 0n);
+      expect(await c.vault.claimableDepositRequest(bob.address)).to.deep.equal([USD(10_000), shares]);
+      expect(await highWaterMark(c)).to.equal(entry);
+      // No P&L: bob pays no performance fee and keeps his deposit (less rounding).
+      await expect(settleNav(c, 0n, { timestamp: t1 })).not.to.emit(c.vault, "FeesTaken");
+      expect(await c.vault.totalSupply()).to.equal(shares);
+      expect(USD(10_000) - (await c.vault.convertToAssets(shares))).to.be.lessThan(10n);
+    });
+
     it("setFees rejects rates above the hard caps and a zero treasury", async () => {
       const c = await setup();
       const treasury = c.f.deployer.address;
