@@ -65,7 +65,9 @@ export function fees(
     treasuryShares: 0n,
     charged: false,
   };
-  if (supply === 0n || assets === 0n) return { ...none, highWaterMark };
+  // No holders: nobody is charged and the next holders' entry price becomes the mark.
+  if (supply === 0n) return { ...none, highWaterMark: pricePerShare(assets, 0n) };
+  if (assets === 0n) return { ...none, highWaterMark };
   const management = (assets * rates.managementBps * elapsed) / (BPS * YEAR);
   const pps = pricePerShare(assets - management, supply);
   let performance = 0n;
