@@ -415,7 +415,16 @@ contract SigilVault is
         Fees memory f = _fees;
         uint256 assets = totalAssets();
         uint256 supply = totalSupply();
-        if (supply == 0 || assets == 0) return;
+        if (supply == 0) {
+            // No holders: nobody to charge, and the next holders enter at this price. It becomes the
+            // reference for the performance fee and the loss breakers, so leftover rounding or a donation
+            // is not charged as their gain, nor an old mark counted as their drawdown.
+            uint256 entry = _pricePerShare(assets, 0);
+            _highWaterMark = entry;
+            _dayStartPps = entry;
+            return;
+        }
+        if (assets == 0) return;
         uint256 elapsed = _nav.timestamp == 0 ? 0 : navTimestamp - _nav.timestamp;
         uint256 mgmt = assets.mulDiv(uint256(f.managementBps) * elapsed, Units.BPS * YEAR);
         uint256 pps = _pricePerShare(assets - mgmt, supply);

@@ -1,0 +1,94 @@
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { Wallet } from "ethers";
+import { encodeBytes32String } from "ethers";
+import { Stream, type NavReport } from "../../offchain/protocol/reportTypes.js";
+import { reportStructHash } from "../../offchain/protocol/signatures.js";
+import { cosign, fund, now, USD, type Fixture } from "./sigilFixture.js";
+import { typedContracts } from "./typedContracts.js";
+import type { FeeRates } from "./vaultModel.js";
+
+/** The fixture plus its contracts with typed methods. `vault` may be swapped for another vault. */
+export type VaultCtx = ReturnType<typeof typedContracts> & { f: Fixture; vaultAddr: string };
+
+export async function vaultCtx(f: Fixture): Promise<VaultCtx> {
+  return { f, ...typedContracts(f), vaultAddr: await f.vault.getAddress() };
+}
+
+export const VENUE_REF = encodeBytes32String("venue-ref-1");
+
+export interface NavExtra {
+  sequence?: bigint;
+  deadline?: bigint;
+  epoch?: bigint;
+  timestamp?: bigint;
+  configDigest?: string;
+}
+
+/** A NAV report for `c.vault`'s next sequence and current epoch, co-signed (2 of 3 operators by default). */
+export async function signedNav(
+  c: VaultCtx,
+  venueEquity: bigint,
+  extra: NavExtra = {},
+  signers: Wallet[] = c.f.operators.slice(0, 2),
+) {
+  const t = await now(c.f.ethers);
+  const report: NavReport = {
+    configDigest: extra.configDigest ?? (await c.registry.configDigest()),
+    sequence: extra.sequence ?? (await c.vault.navSequence()) + 1n,
+    deadline: extra.deadline ?? t + 600n,
+    nav: {
+      epoch: extra.epoch ?? (await c.vault.currentEpoch()),
+      venueEquity,
+      timestamp: extra.timestamp ?? t,
+      venueSnapshotHash: encodeBytes32String("snapshot"),
+    },
+  };
+  const signatures = await cosign(Stream.Nav, c.f.domain, report, signers);
+  return { report, signatures, hash: reportStructHash(Stream.Nav, report) };
+}
+
+/** Settle `c.vault`'s epoch with a co-signed report of `venueEquity` (default: the booked equity). */
+export async function settleNav(c: VaultCtx, venueEquity?: bigint, extra: NavExtra = {}) {
+  const equity = venueEquity ?? (await c.vault.offchainEquity());
+  const { report, signatures } = await signedNav(c, equity, extra);
+  return c.vault.settle(report, signatures);
+}
+
+/** Mint and approve `amount` for `who`, then request a deposit (controller defaults to `who`). */
+export async function requestDeposit(
+  c: VaultCtx,
+  who: HardhatEthersSigner,
+  amount: bigint,
+  controller?: string,
+) {
+  await fund(c.f, who, amount);
+  return c.vault.connect(who).requestDeposit(amount, controller ?? who.address);
+}
+
+/** Deposit for each staker, settle once, claim each: the stakers hold shares. */
+export async function stake(c: VaultCtx, stakers: Array<[HardhatEthersSigner, bigint]>) {
+  for (const [who, amount] of stakers) await requestDeposit(c, who, amount);
+  await settleNav(c);
+  for (const [who] of stakers) await c.vault.connect(who).claimDeposit(who.address);
+}
+
+/** Alice holds 10,000 USD of shares (1e16 units) and the custodian has moved 8,000 USD to the venue. */
+export async function stakedWithVenue(c: VaultCtx) {
+  await stake(c, [[c.f.alice, USD(10_000)]]);
+  await c.vault.connect(c.f.custodian).sendToVenue(USD(8_000), VENUE_REF);
+}
+
+export async function lastNavTimestamp(c: VaultCtx): Promise<bigint> {
+  const [, ts] = await c.vault.lastNav();
+  return ts as bigint;
+}
+
+export async function feeRates(c: VaultCtx): Promise<FeeRates> {
+  const f = await c.vault.fees();
+  return { managementBps: f[0], performanceBps: f[1], operatorShareBps: f[2] };
+}
+
+export async function highWaterMark(c: VaultCtx): Promise<bigint> {
+  const [, hwm] = await c.vault.sharePrice();
+  return hwm as bigint;
+}
