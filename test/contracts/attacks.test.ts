@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { Violation as V } from "../../offchain/protocol/violations.js";
 import { network } from "hardhat";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { encodeBytes32String, id } from "ethers";
@@ -37,7 +38,12 @@ const { loadFixture, mine, time } = networkHelpers;
 const ZERO_FEES = { managementBps: 0, performanceBps: 0, operatorShareBps: 0 };
 const DEFAULT_RATES: FeeRates = { managementBps: 200n, performanceBps: 2_000n, operatorShareBps: 1_000n };
 const ONE_SHARE_PRICE = 10n ** 12n;
-const Violation = { None: 0n, FeedInvalid: 10n, FeedStale: 11n, PriceDeviation: 12n };
+const Violation = {
+  None: BigInt(V.None),
+  FeedInvalid: BigInt(V.FeedInvalid),
+  FeedStale: BigInt(V.FeedStale),
+  PriceDeviation: BigInt(V.PriceDeviation),
+};
 const KILL = { Normal: 0n, NoNewEntries: 1n, ReduceOnly: 2n, Flatten: 3n };
 
 async function deployNoFees() {

@@ -27,6 +27,7 @@ import {
   type SignalReport,
 } from "../../offchain/protocol/reportTypes.js";
 import { payloadStructHash, reportDigest, reportStructHash } from "../../offchain/protocol/signatures.js";
+import { unpackTargets } from "../../offchain/protocol/targets.js";
 import {
   BPS,
   E8,

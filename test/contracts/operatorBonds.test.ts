@@ -405,7 +405,7 @@ describe("OperatorBonds", () => {
       const typehash = keccak256(
         toUtf8Bytes(
           "SignalReport(bytes32 configDigest,uint64 sequence,uint64 deadline,Signal signal)" +
-            "Signal(bytes32 runHash,bytes32 inputsHash,bytes32 modelHash,uint64 timestamp,uint8 flags,uint8[] assets,int16[] weightsBps)",
+            "Signal(bytes32 runHash,bytes32 inputsHash,bytes32 modelHash,uint64 timestamp,uint8 flags,uint256 targets)",
         ),
       );
       const rebuilt = keccak256(

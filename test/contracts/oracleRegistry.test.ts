@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { packTargets } from "../../offchain/protocol/targets.js";
 import {
   AbiCoder,
   Signature,
@@ -165,17 +166,17 @@ describe("OracleRegistry", () => {
       expect(await registry.isOperator(stranger.address)).to.equal(false);
     });
 
-    it("configDigest: reverts before any configuration (there is no operator set to hash)", async () => {
-      // CodeStore.read on the zero pointer underflows the code size and runs out of gas; callers
-      // must wait for the first ConfigSet. Documented here so a change of behaviour is noticed.
+    it("configDigest: before any configuration, hashes version 0, threshold 0 and no operators", async () => {
       const { registry } = await deployRegistry();
-      let failed = false;
-      try {
-        await registry.configDigest();
-      } catch {
-        failed = true;
-      }
-      expect(failed).to.equal(true);
+      const network_ = await registry.runner!.provider!.getNetwork();
+      const expected = keccak256(
+        AbiCoder.defaultAbiCoder().encode(
+          ["uint256", "address", "uint32", "uint8", "bytes32"],
+          [network_.chainId, await registry.getAddress(), 0, 0, keccak256("0x")],
+        ),
+      );
+      expect(await registry.configDigest()).to.equal(expected);
+      expect(await registry.operators()).to.deep.equal([]);
     });
 
     it("verify: reverts with TooFewSignatures before any configuration", async () => {
@@ -610,7 +611,16 @@ describe("OracleRegistry", () => {
       const s = await deployWithOperators(3, 2);
       const r = report(await s.registry.configDigest());
       const sigs = await cosign(Stream.Signal, s.domain, r, [s.ops[0]!, s.ops[1]!]);
-      const tampered: SignalReport = { ...r, signal: { ...r.signal, weightsBps: [2500, 1200] } };
+      const tampered: SignalReport = {
+        ...r,
+        signal: {
+          ...r.signal,
+          targets: packTargets([
+            [0, 2500],
+            [1, 1200],
+          ]),
+        },
+      };
       const tamperedHash = reportStructHash(Stream.Signal, tampered);
       const recovered = recoverAddress(
         reportDigest(Stream.Signal, s.domain, tampered),

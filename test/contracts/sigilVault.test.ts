@@ -486,17 +486,19 @@ describe("SigilVault", () => {
       expect(await c.vault.pendingTotals()).to.deep.equal([0n, 0n]);
     });
 
-    it("rejects a sequence other than the next one, including a replay", async () => {
+    it("settle: rejects a sequence at or below the last (replay) and allows gaps", async () => {
       const c = await setup();
-      const ahead = await signedNav(c, 0n, { sequence: 2n });
+      // A gap is allowed (an expired report is skipped, never re-signed); going back is not.
+      const ahead = await signedNav(c, 0n, { sequence: 3n });
+      await c.vault.settle(ahead.report, ahead.signatures);
+      expect(await c.vault.navSequence()).to.equal(3n);
       await expect(c.vault.settle(ahead.report, ahead.signatures))
-        .to.be.revertedWithCustomError(c.vault, "SigilVaultUnexpectedSequence")
-        .withArgs(1n, 2n);
-      const first = await signedNav(c, 0n);
-      await c.vault.settle(first.report, first.signatures);
-      await expect(c.vault.settle(first.report, first.signatures))
-        .to.be.revertedWithCustomError(c.vault, "SigilVaultUnexpectedSequence")
-        .withArgs(2n, 1n);
+        .to.be.revertedWithCustomError(c.vault, "SigilVaultStaleSequence")
+        .withArgs(3n, 3n);
+      const behind = await signedNav(c, 0n, { sequence: 2n });
+      await expect(c.vault.settle(behind.report, behind.signatures))
+        .to.be.revertedWithCustomError(c.vault, "SigilVaultStaleSequence")
+        .withArgs(3n, 2n);
     });
 
     it("rejects a report past its deadline", async () => {
@@ -591,8 +593,8 @@ describe("SigilVault", () => {
       expect(await c.policy.killLevel()).to.equal(KILL.Normal);
       // The consumed sequence cannot be used again; the next one settles.
       await expect(c.vault.settle(report, signatures))
-        .to.be.revertedWithCustomError(c.vault, "SigilVaultUnexpectedSequence")
-        .withArgs(3n, 2n);
+        .to.be.revertedWithCustomError(c.vault, "SigilVaultStaleSequence")
+        .withArgs(2n, 2n);
       await expect(settleNav(c, USD(8_000))).to.emit(c.vault, "EpochSettled");
     });
 
