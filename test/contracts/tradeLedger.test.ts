@@ -602,19 +602,26 @@ describe("TradeLedger", () => {
       const { f } = await setup();
       await withNav(f);
       const ledgerAddr = await f.ledger.getAddress();
-      for (let s = 1n; s <= 9n; s++) expect((await sig(f, s, [A.BTC], [3_000])).accepted).to.equal(true);
-      expect((await sig(f, 10n, [A.BTC], [4_001])).accepted).to.equal(false);
+      // Signals 1..10 accepted: signal 10 reuses signal 2's ring slot.
+      for (let s = 1n; s <= 10n; s++) expect((await sig(f, s, [A.BTC], [3_000])).accepted).to.equal(true);
       const small = () => [at(A.BTC, E8 / 10n, PRICE.BTC)];
       let execSeq = 0n;
       const cases: Array<[string, bigint, number]> = [
         ["signal 0", 0n, FillBit.SignalUnknown],
-        ["rejected signal", 10n, FillBit.SignalUnknown],
-        ["older than the ring (10 - 2 = 8 back)", 2n, FillBit.SignalUnknown],
+        ["older than the ring (10 - 2 = 8 back, its slot now holds 10)", 2n, FillBit.SignalUnknown],
         ["oldest in the ring", 3n, 0],
-        ["latest accepted", 9n, 0],
+        ["latest accepted", 10n, 0],
         ["future sequence", 11n, FillBit.SignalUnknown],
+        // Signal 11 is rejected (it clears slot 3's accepted bit); 3 has now left the window too.
+        ["rejected signal", 11n, FillBit.SignalUnknown],
+        ["3 is 8 back of 11", 3n, FillBit.SignalUnknown],
+        ["4 is still in the ring", 4n, 0],
+        ["accepted signal before a rejected one", 10n, 0],
       ];
       for (const [name, signalSeq, expected] of cases) {
+        if (name === "rejected signal") {
+          expect((await sig(f, 11n, [A.BTC], [4_001])).accepted).to.equal(false);
+        }
         const e = await exec(f, ++execSeq, signalSeq, small());
         expect(
           e.trades.map((t) => t.violations),
