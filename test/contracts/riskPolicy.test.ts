@@ -876,6 +876,21 @@ describe("RiskPolicy", () => {
       expect(await policy.checkPrice(0, answers.btcAnswer)).to.deep.equal([0n, answers.btcAnswer]);
     });
 
+    it("reports a feed that returns no data (no code) as FeedInvalid instead of reverting", async () => {
+      const { policy, configs, stranger } = await setup();
+      // Governance points BTC at an address without code: the call "succeeds" with empty return data.
+      await (await policy.setAsset(0, B("BTC"), { ...configs[0]!, feed: stranger.address })).wait();
+      expect(await policy.checkPrice(0, 42_000n * E8)).to.deep.equal([BigInt(Violation.FeedInvalid), 0n]);
+      expect(await policy.checkFill(0, 42_000n * E8)).to.deep.equal([
+        BigInt(Violation.FeedInvalid),
+        0n,
+        true,
+      ]);
+      // A contract without latestRoundData (the policy itself) reverts the call: also FeedInvalid.
+      await (await policy.setAsset(0, B("BTC"), { ...configs[0]!, feed: await policy.getAddress() })).wait();
+      expect(await policy.checkPrice(0, 42_000n * E8)).to.deep.equal([BigInt(Violation.FeedInvalid), 0n]);
+    });
+
     it("reports assets without a feed as AssetNotAllowed and says whether the asset is listed", async () => {
       const { policy } = await setup();
       expect(await policy.checkPrice(4, 1n)).to.deep.equal([BigInt(Violation.AssetNotAllowed), 0n]);

@@ -783,6 +783,20 @@ describe("TradeLedger", () => {
         .withArgs(KillLevel.Normal, KillLevel.ReduceOnly, B("fill-breach"), ledgerAddr);
     });
 
+    it("still records a fill when the asset's feed returns no data, flagged FEED_INVALID", async () => {
+      const { f } = await setup();
+      await withNav(f);
+      await (await sig(f, 1n, [A.BTC], [1_000])).tx.wait();
+      const btc = await f.policy.assetConfig(A.BTC);
+      await (await f.policy.setAsset(A.BTC, B("BTC"), { ...configOf(btc), feed: f.carol.address })).wait();
+      const e = await exec(f, 1n, 1n, [at(A.BTC, E8 / 100n, PRICE.BTC)]);
+      expect(e.trades.map((t) => [t.violations, t.position])).to.deep.equal([
+        [FillBit.FeedInvalid, E8 / 100n],
+      ]);
+      expect(e.tripped).to.equal(false);
+      expect(await f.ledger.position(A.BTC)).to.equal(E8 / 100n);
+    });
+
     it("flags fills the kill level forbids: opening or flipping under NoNewEntries, growing under ReduceOnly/Flatten", async () => {
       const { f } = await setup();
       await withNav(f);
