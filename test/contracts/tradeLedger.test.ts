@@ -33,8 +33,10 @@ import {
   KillLevel,
   Violation,
   modelCheckSignal,
+  TRIPPING_BITS,
   modelFillViolations,
   notionalOf,
+  seededRandom,
   type AssetCaps,
   type FillPolicyView,
 } from "../helpers/riskModel.js";
@@ -175,6 +177,7 @@ function at(asset: number, quantityE8: bigint, priceE8: bigint, ts = 1_700_000_0
   };
 }
 
+const pick = <T>(rand: () => number, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const mask = (...bits: number[]) => bits.reduce((m, b) => m | b, 0);
 
 /** A writable copy of an asset config read from the policy. */
@@ -883,6 +886,103 @@ describe("TradeLedger", () => {
       expect(await f.policy.killLevel()).to.equal(BigInt(KillLevel.Flatten));
       expect(await f.ledger.position(A.BTC)).to.equal(0n);
       expect(await f.ledger.position(A.ETH)).to.equal(0n);
+    });
+  });
+
+  describe("fills against the model", () => {
+    it("agrees with the TypeScript model on 120 seeded random fills across kill levels", async () => {
+      const { f } = await setup();
+      await withNav(f);
+      const rand = seededRandom(0x1ed6e4);
+      const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+      const targets = [2_500, -1_500, 1_000, 500]; // BTC, ETH, BNB, SOL
+      await (await sig(f, 1n, [A.BTC, A.ETH, A.BNB, A.SOL], targets)).tx.wait();
+      const feedPrice = [PRICE.BTC, PRICE.ETH, PRICE.BNB, PRICE.SOL];
+      const positions = new Map<number, bigint>();
+      let kill: KillLevel = KillLevel.Normal;
+      const seen = new Set<number>();
+      let fills = 0;
+      for (let execSeq = 1n; fills < 120; execSeq++) {
+        if (rand() < 0.4) {
+          const level = int(0, 3) as KillLevel;
+          await (await f.policy.setKillLevel(level, B("random"))).wait();
+          kill = level;
+        }
+        const signalSeq = rand() < 0.85 ? 1n : pick(rand, [0n, 2n]);
+        const legs: Fill[] = [];
+        const expected: number[] = [];
+        const expectedPositions: bigint[] = [];
+        for (let i = int(1, 4); i > 0; i--) {
+          const asset = rand() < 0.9 ? int(0, 3) : 12;
+          const ref = asset === 12 ? E8 : feedPrice[asset]!;
+          // Price: at the feed, inside, exactly at or just past the 2% bound, or far off.
+          const bound = (ref * 200n) / 10_000n;
+          const price = pick(rand, [
+            ref,
+            ref + bound,
+            ref - bound,
+            ref + bound + 1n,
+            ref - bound - 1n,
+            ref + ref / 10n,
+          ]);
+          // Quantity worth up to about $40k either way, sometimes exactly closing the position.
+          const before = positions.get(asset) ?? 0n;
+          const usd = BigInt(int(1, 40_000));
+          let q = (usd * 10n ** 8n * E8) / price;
+          if (rand() < 0.5) q = -q;
+          if (before !== 0n && rand() < 0.15) q = -before;
+          const listed = asset !== 12;
+          const priceView: Violation =
+            asset === 12
+              ? Violation.AssetNotAllowed
+              : (price > ref ? price - ref : ref - price) * 10_000n > ref * 200n
+                ? Violation.PriceDeviation
+                : Violation.None;
+          const ctx = {
+            known: signalSeq === 1n,
+            targetBps: asset === 12 ? 0 : targets[asset]!,
+            navUnits: NAV,
+            sizeToleranceBps: 100,
+            kill,
+            tokenDecimals: TOKEN_DECIMALS,
+          };
+          expected.push(modelFillViolations(before, q, price, { price: priceView, listed }, ctx));
+          positions.set(asset, before + q);
+          expectedPositions.push(before + q);
+          legs.push(at(asset, q, price));
+        }
+        const e = await exec(f, execSeq, signalSeq, legs);
+        const name = `exec ${execSeq} (kill ${kill}, signal ${signalSeq})`;
+        expect(
+          e.trades.map((t) => t.violations),
+          name,
+        ).to.deep.equal(expected);
+        expect(
+          e.trades.map((t) => t.position),
+          name,
+        ).to.deep.equal(expectedPositions);
+        const any = expected.reduce((m, v) => m | v, 0);
+        expect(e.tripped, name).to.equal((any & TRIPPING_BITS) !== 0);
+        if (e.tripped && kill < KillLevel.ReduceOnly) kill = KillLevel.ReduceOnly;
+        expect(await f.policy.killLevel(), name).to.equal(BigInt(kill));
+        for (const v of expected) for (let b = 0; b < 7; b++) if (v & (1 << b)) seen.add(1 << b);
+        if (expected.includes(0)) seen.add(0);
+        fills += legs.length;
+      }
+      for (const [a, p] of positions) expect(await f.ledger.position(a)).to.equal(p);
+      // Every bit but the feed-health ones (covered above) must have come up, and clean fills too.
+      for (const bit of [
+        0,
+        FillBit.SignalUnknown,
+        FillBit.AssetNotListed,
+        FillBit.SizeTolerance,
+        FillBit.FeedInvalid,
+        FillBit.PriceDeviation,
+        FillBit.KillSwitch,
+      ]) {
+        expect(seen.has(bit), `bit ${bit} never produced`).to.equal(true);
+      }
+      expect(await f.ledger.position(A.BTC)).to.equal(positions.get(A.BTC) ?? 0n);
     });
   });
 
