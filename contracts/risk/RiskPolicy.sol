@@ -186,21 +186,22 @@ contract RiskPolicy is IRiskPolicy, AccessControl {
     ) private view returns (Violation violation, uint256 feedPriceE8) {
         if (c.feed == address(0)) return (Violation.AssetNotAllowed, 0);
         // A reverting or malformed feed must not block recording; it is reported as invalid instead.
-        try AggregatorV3Interface(c.feed).latestRoundData() returns (
-            uint80,
-            int256 answer,
-            uint256,
-            uint256 updatedAt,
-            uint80
-        ) {
-            if (answer <= 0) return (Violation.FeedInvalid, 0);
-            if (updatedAt > block.timestamp || block.timestamp - updatedAt > c.maxStaleness) {
-                return (Violation.FeedStale, 0);
-            }
-            feedPriceE8 = Units.toE8(uint256(answer), c.feedDecimals);
-        } catch {
-            return (Violation.FeedInvalid, 0);
+        // A low-level call, because `try` does not catch a failure to decode the return data (a feed
+        // without code, or one returning too few bytes), which would revert the caller.
+        (bool ok, bytes memory data) = c.feed.staticcall(
+            abi.encodeCall(AggregatorV3Interface.latestRoundData, ())
+        );
+        if (!ok || data.length < 160) return (Violation.FeedInvalid, 0);
+        // Every word decodes as a full-width integer, so the decode itself cannot revert.
+        (, int256 answer, , uint256 updatedAt, ) = abi.decode(
+            data,
+            (uint256, int256, uint256, uint256, uint256)
+        );
+        if (answer <= 0) return (Violation.FeedInvalid, 0);
+        if (updatedAt > block.timestamp || block.timestamp - updatedAt > c.maxStaleness) {
+            return (Violation.FeedStale, 0);
         }
+        feedPriceE8 = Units.toE8(uint256(answer), c.feedDecimals);
         uint256 diff = priceE8 > feedPriceE8 ? priceE8 - feedPriceE8 : feedPriceE8 - priceE8;
         if (diff * Units.BPS > feedPriceE8 * c.maxDeviationBps)
             return (Violation.PriceDeviation, feedPriceE8);
