@@ -266,8 +266,8 @@ describe("TradeLedger", () => {
       const again = await signalReport(f, seq - 1n, [A.BTC], [1_000]);
       const sigs = await cosign(Stream.Signal, f.domain, again, f.operators.slice(0, 2));
       await expect(f.ledger.submitSignal(again, sigs))
-        .to.be.revertedWithCustomError(f.ledger, "TradeLedgerUnexpectedSequence")
-        .withArgs(seq, seq - 1n);
+        .to.be.revertedWithCustomError(f.ledger, "TradeLedgerStaleSequence")
+        .withArgs(seq - 1n, seq - 1n);
     });
 
     it("rejects a timestamp from the future or older than the last accepted one (TimestampOutOfOrder)", async () => {
@@ -320,30 +320,68 @@ describe("TradeLedger", () => {
       expect((await s.tx.getBlock())!.timestamp).to.equal(Number(t + 100n));
     });
 
-    it("refuses a wrong sequence and a replay of the same report", async () => {
+    it("refuses a sequence at or below the last one (replays), and accepts a gap", async () => {
       const { f } = await setup();
-      const r2 = await signalReport(f, 2n, [A.BTC], [1_000]);
-      const sigs2 = await cosign(Stream.Signal, f.domain, r2, f.operators.slice(0, 2));
-      await expect(f.ledger.submitSignal(r2, sigs2))
-        .to.be.revertedWithCustomError(f.ledger, "TradeLedgerUnexpectedSequence")
-        .withArgs(1n, 2n);
       const r0 = await signalReport(f, 0n, [A.BTC], [1_000]);
       await expect(
         f.ledger.submitSignal(r0, await cosign(Stream.Signal, f.domain, r0, f.operators.slice(0, 2))),
       )
-        .to.be.revertedWithCustomError(f.ledger, "TradeLedgerUnexpectedSequence")
-        .withArgs(1n, 0n);
+        .to.be.revertedWithCustomError(f.ledger, "TradeLedgerStaleSequence")
+        .withArgs(0n, 0n);
       const r1 = await signalReport(f, 1n, [A.BTC], [1_000]);
       const sigs1 = await cosign(Stream.Signal, f.domain, r1, f.operators.slice(0, 2));
       await (await f.ledger.submitSignal(r1, sigs1)).wait();
       const head = await f.ledger.head();
       await expect(f.ledger.submitSignal(r1, sigs1))
-        .to.be.revertedWithCustomError(f.ledger, "TradeLedgerUnexpectedSequence")
-        .withArgs(2n, 1n);
+        .to.be.revertedWithCustomError(f.ledger, "TradeLedgerStaleSequence")
+        .withArgs(1n, 1n);
       expect(await f.ledger.head()).to.equal(head);
-      // Now the earlier sequence-2 report is next and goes through.
-      await (await f.ledger.submitSignal(r2, sigs2)).wait();
-      expect(await f.ledger.sequences()).to.deep.equal([2n, 0n, 2n]);
+      // An expired report's sequence is skipped, not re-signed: sequence 3 follows 1.
+      const r3 = await signalReport(f, 3n, [A.BTC], [1_000]);
+      await (
+        await f.ledger.submitSignal(r3, await cosign(Stream.Signal, f.domain, r3, f.operators.slice(0, 2)))
+      ).wait();
+      expect((await f.ledger.sequences())[0]).to.equal(3n);
+      // Sequence 2, arriving late, is now stale; a fill naming the skipped sequence is unknown.
+      const r2 = await signalReport(f, 2n, [A.BTC], [1_000]);
+      const sigs2 = await cosign(Stream.Signal, f.domain, r2, f.operators.slice(0, 2));
+      await expect(f.ledger.submitSignal(r2, sigs2))
+        .to.be.revertedWithCustomError(f.ledger, "TradeLedgerStaleSequence")
+        .withArgs(3n, 2n);
+    });
+
+    it("a fill naming a skipped signal sequence is flagged unknown (ring bits of skipped sequences cleared)", async () => {
+      const { f } = await setup();
+      const accept = async (seq: bigint) => {
+        const r = await signalReport(f, seq, [A.BTC], [1_000]);
+        await (
+          await f.ledger.submitSignal(r, await cosign(Stream.Signal, f.domain, r, f.operators.slice(0, 2)))
+        ).wait();
+      };
+      let exec = 1n;
+      const fillFor = async (signalSeq: bigint) => {
+        const e = await executionReport(f, exec++, signalSeq, [at(A.BTC, E8 / 1000n, PRICE.BTC)]);
+        const rc = await (
+          await f.ledger.submitExecution(
+            e,
+            await cosign(Stream.Execution, f.domain, e, f.operators.slice(0, 2)),
+          )
+        ).wait();
+        const ev = rc!.logs
+          .map((l) => f.ledger.interface.parseLog(l))
+          .find((l) => l?.name === "TradeRecorded");
+        return Number(ev!.args.getValue("violations")) & 1;
+      };
+      // A short gap: seq 3 sets ring bit 3; skipping 11 must clear it, so a fill for 11 is unknown.
+      await accept(3n);
+      await accept(10n);
+      await accept(12n);
+      expect(await fillFor(11n)).to.equal(1);
+      expect(await fillFor(12n)).to.equal(0);
+      // A gap of a whole ring: seq 12 set bit 4; jumping to 21 skips 13..20, including 20 (bit 4).
+      await accept(21n);
+      expect(await fillFor(20n)).to.equal(1);
+      expect(await fillFor(21n)).to.equal(0);
     });
 
     it("bubbles up the registry's quorum errors and changes nothing", async () => {
@@ -535,12 +573,12 @@ describe("TradeLedger", () => {
         f.ledger,
         "TradeLedgerEmptyExecution",
       );
-      const r2 = await executionReport(f, 2n, 1n, [at(A.BTC, E8, PRICE.BTC)]);
+      const r0 = await executionReport(f, 0n, 1n, [at(A.BTC, E8, PRICE.BTC)]);
       await expect(
-        f.ledger.submitExecution(r2, await cosign(Stream.Execution, f.domain, r2, f.operators.slice(0, 2))),
+        f.ledger.submitExecution(r0, await cosign(Stream.Execution, f.domain, r0, f.operators.slice(0, 2))),
       )
-        .to.be.revertedWithCustomError(f.ledger, "TradeLedgerUnexpectedSequence")
-        .withArgs(1n, 2n);
+        .to.be.revertedWithCustomError(f.ledger, "TradeLedgerStaleSequence")
+        .withArgs(0n, 0n);
       const t = await now(f.ethers);
       const late = { ...(await executionReport(f, 1n, 1n, [at(A.BTC, E8, PRICE.BTC)])), deadline: t - 1n };
       await expect(
@@ -561,8 +599,8 @@ describe("TradeLedger", () => {
       const sigs = await cosign(Stream.Execution, f.domain, r1, f.operators.slice(0, 2));
       await (await f.ledger.submitExecution(r1, sigs)).wait();
       await expect(f.ledger.submitExecution(r1, sigs))
-        .to.be.revertedWithCustomError(f.ledger, "TradeLedgerUnexpectedSequence")
-        .withArgs(2n, 1n);
+        .to.be.revertedWithCustomError(f.ledger, "TradeLedgerStaleSequence")
+        .withArgs(1n, 1n);
       expect(await f.ledger.sequences()).to.deep.equal([1n, 1n, 1n]);
       expect(await f.ledger.position(A.BTC)).to.equal(E8);
     });
