@@ -55,6 +55,7 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
     error OperatorBondsNothingToSlash(address operator);
     error OperatorBondsInvalidParams();
     error OperatorBondsNothingToClaim(address operator);
+    error OperatorBondsAlreadySlashed(address operator, uint8 stream, uint64 sequence);
 
     event Bonded(address indexed operator, uint256 amount, uint256 active);
     event UnbondRequested(address indexed operator, uint256 amount, uint64 unlockAt);
@@ -81,6 +82,8 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
     mapping(address operator => Bond) private _bonds;
     mapping(address operator => uint256) private _rewards;
     uint256 private _undistributed; // reward tokens already credited to operators
+    /// @dev keccak256(operator, stream, sequence) of every equivocation already punished: one offence, one slash.
+    mapping(bytes32 offence => bool) private _punished;
 
     /// @param bondToken_ Collateral token.
     /// @param rewardToken_ Token the vault pays operator fees in (vault shares).
@@ -165,6 +168,9 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
         address signerB = _recover(registry.hashTypedData(hashB), sigB);
         if (signerA != signerB) revert OperatorBondsSignersDiffer(signerA, signerB);
         operator = signerA;
+        bytes32 offence = keccak256(abi.encode(operator, a.stream, a.sequence));
+        if (_punished[offence]) revert OperatorBondsAlreadySlashed(operator, a.stream, a.sequence);
+        _punished[offence] = true;
         _slash(operator, a.stream, a.sequence, hashA, hashB);
     }
 
