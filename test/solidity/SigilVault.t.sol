@@ -339,6 +339,7 @@ contract SigilVaultTest is VaultBase {
 contract VaultHandler is VaultBase {
     address[] public actors;
     uint256 public unexpectedReverts;
+    uint256 public invalidAccepted; // a NAV report without quorum, stale, replayed or of an old config went through
     uint256 public settlements;
     uint256 public rejectedNavs;
 
@@ -484,6 +485,31 @@ contract VaultHandler is VaultBase {
         _donate(address(0xD0), bound(amount, 1, 100_000 * USD));
     }
 
+    /// @notice A NAV report that must not change state.
+    function settleInvalid(uint256 seed, uint8 mode) external {
+        ReportTypes.NavReport memory r = _navReport(vault.offchainEquity());
+        mode %= 5;
+        if (mode == 1) r.deadline = uint64(block.timestamp - 1 - (seed % 1 days));
+        if (mode == 2) r.sequence = vault.navSequence(); // replay
+        if (mode == 3) r.configDigest = keccak256(abi.encode(r.configDigest, seed));
+        if (mode == 4) r.nav.epoch = vault.currentEpoch() - 1;
+        bytes32 structHash = Signing.hashNavReport(r);
+        bytes memory sigs;
+        if (mode == 0) {
+            uint256[] memory one = new uint256[](1);
+            one[0] = pks[seed % 3];
+            sigs = Signing.cosign(one, registry.hashTypedData(structHash));
+        } else {
+            sigs = _cosign(structHash);
+        }
+        uint64 seq = vault.navSequence();
+        uint64 epoch = vault.currentEpoch();
+        try vault.settle(r, sigs) {
+            ++invalidAccepted;
+        } catch {}
+        if (vault.navSequence() != seq || vault.currentEpoch() != epoch) ++invalidAccepted;
+    }
+
     function warp(uint256 dt) external {
         vm.warp(block.timestamp + (dt % 12 hours));
     }
@@ -515,6 +541,11 @@ contract SigilVaultInvariantTest is VaultBase {
             "balance covers pending deposits and reserved assets"
         );
         assertEq(handler.unexpectedReverts(), 0, "well-formed calls never revert");
+        assertEq(
+            handler.invalidAccepted(),
+            0,
+            "no NAV report without quorum, fresh deadline and new sequence"
+        );
     }
 
     function invariant_totalAssetsAccounting() public view {

@@ -417,6 +417,7 @@ contract LedgerHandler is LedgerBase {
     uint256 public limitBreaches; // accepted although a limit in force was broken
     uint256 public missedAcceptances; // rejected although every limit was respected
     uint256 public unexpectedReverts; // a well-formed, co-signed, fresh report reverted
+    uint256 public invalidAccepted; // a report without quorum, stale, replayed or of an old config went through
     uint256 public acceptedCount;
     uint256 public rejectedCount;
     uint256 public fillCount;
@@ -600,6 +601,42 @@ contract LedgerHandler is LedgerBase {
         policy.setLimits(l);
     }
 
+    /// @notice A report that must not change state: too few or foreign signatures, past its deadline,
+    /// a replayed sequence, or signed under a configuration that is not the current one.
+    function submitInvalid(uint256 seed, uint8 mode) external {
+        bytes32 head = ledger.head();
+        uint256 pkForeign = uint256(keccak256(abi.encode("foreign", seed)));
+        int16[16] memory none;
+        (uint8[] memory assets, int16[] memory weights) = _randomTargets(seed, none);
+        ReportTypes.SignalReport memory r = _signalReport(
+            signalSeq + 1,
+            uint64(block.timestamp + 600),
+            uint64(block.timestamp),
+            assets,
+            weights
+        );
+        mode %= 5;
+        if (mode == 2) r.deadline = uint64(block.timestamp - 1 - (seed % 1 days));
+        if (mode == 3) r.sequence = signalSeq; // replay of the last sequence (or 0 before any)
+        if (mode == 4) r.configDigest = keccak256(abi.encode(r.configDigest, seed));
+        bytes32 structHash = Signing.hashSignalReport(r);
+        bytes memory sigs;
+        if (mode == 0) {
+            sigs = _sign(structHash, 1);
+        } else if (mode == 1) {
+            uint256[] memory keys = new uint256[](2);
+            keys[0] = pks[seed % 3];
+            keys[1] = pkForeign;
+            sigs = Signing.cosign(keys, registry.hashTypedData(structHash));
+        } else {
+            sigs = _sign(structHash, 2);
+        }
+        try ledger.submitSignal(r, sigs) {
+            ++invalidAccepted;
+        } catch {}
+        if (ledger.head() != head) ++invalidAccepted;
+    }
+
     function warp(uint256 dt) external {
         vm.warp(block.timestamp + (dt % 2 hours));
     }
@@ -638,5 +675,6 @@ contract TradeLedgerInvariantTest is LedgerBase {
         assertEq(handler.limitBreaches(), 0, "no accepted signal breaks a limit in force");
         assertEq(handler.missedAcceptances(), 0, "signals within every limit are accepted");
         assertEq(handler.unexpectedReverts(), 0, "well-formed reports never revert");
+        assertEq(handler.invalidAccepted(), 0, "no report without quorum, fresh deadline and new sequence");
     }
 }
