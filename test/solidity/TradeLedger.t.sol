@@ -407,6 +407,89 @@ contract TradeLedgerTest is LedgerBase {
     }
 }
 
+/// @notice The limits in force only get stricter without governance: the guardian may tighten, never loosen.
+contract RiskPolicyGuardianTest is LedgerBase {
+    address private guardian = address(0x6A4D);
+
+    function setUp() public {
+        _deploy();
+        policy.grantRole(policy.GUARDIAN_ROLE(), guardian);
+    }
+
+    function testFuzz_tightenLimits_succeedsIffNothingLoosens(uint256 seed, uint8 startKill) public {
+        policy.setKillLevel(IRiskPolicy.KillLevel(startKill % 4), "start");
+        IRiskPolicy.Limits memory c = policy.limits();
+        IRiskPolicy.Limits memory n = IRiskPolicy.Limits({
+            maxGrossBps: _near(c.maxGrossBps, seed, 0),
+            maxDailyLossBps: _near(c.maxDailyLossBps, seed, 1),
+            maxDrawdownBps: _near(c.maxDrawdownBps, seed, 2),
+            maxOffchainBps: _near(c.maxOffchainBps, seed, 3),
+            maxNavChangeBps: _near(c.maxNavChangeBps, seed, 4),
+            sizeToleranceBps: _near(c.sizeToleranceBps, seed, 5),
+            killLevel: IRiskPolicy.KillLevel(_rand(seed, 6) % 4)
+        });
+        bool tighter =
+            n.maxGrossBps <= c.maxGrossBps &&
+                n.maxDailyLossBps <= c.maxDailyLossBps &&
+                n.maxDrawdownBps <= c.maxDrawdownBps &&
+                n.maxOffchainBps <= c.maxOffchainBps &&
+                n.maxNavChangeBps <= c.maxNavChangeBps &&
+                n.sizeToleranceBps <= c.sizeToleranceBps &&
+                n.killLevel >= c.killLevel;
+        vm.prank(guardian);
+        (bool ok, ) = address(policy).call(abi.encodeCall(RiskPolicy.tightenLimits, (n)));
+        assertEq(ok ? 1 : 0, tighter ? 1 : 0, "guardian change applies iff nothing loosens");
+        IRiskPolicy.Limits memory after_ = policy.limits();
+        assertEq(
+            keccak256(abi.encode(after_)),
+            keccak256(abi.encode(ok ? n : c)),
+            "limits are the new ones when applied, else unchanged"
+        );
+    }
+
+    function testFuzz_tightenAsset_succeedsIffNothingLoosens(uint256 seed, uint8 index) public {
+        index %= ASSETS;
+        IRiskPolicy.AssetConfig memory c = policy.assetConfig(index);
+        IRiskPolicy.AssetConfig memory n = IRiskPolicy.AssetConfig({
+            feed: _rand(seed, 0) % 8 == 0 ? address(0xFEED) : c.feed,
+            maxDeviationBps: _near(c.maxDeviationBps, seed, 1),
+            maxStaleness: uint32(_near(uint16(c.maxStaleness), seed, 2)),
+            feedDecimals: c.feedDecimals,
+            maxWeightBps: _near(c.maxWeightBps, seed, 3),
+            shortable: _rand(seed, 4) % 2 == 0
+        });
+        bool tighter =
+            n.feed == c.feed &&
+                n.maxDeviationBps <= c.maxDeviationBps &&
+                n.maxStaleness <= c.maxStaleness &&
+                n.maxWeightBps <= c.maxWeightBps &&
+                (!n.shortable || c.shortable);
+        vm.prank(guardian);
+        (bool ok, ) = address(policy).call(abi.encodeCall(RiskPolicy.tightenAsset, (index, n)));
+        assertEq(ok ? 1 : 0, tighter ? 1 : 0, "guardian asset change applies iff nothing loosens");
+    }
+
+    function testFuzz_raiseKillLevel_neverLowers(uint8 from, uint8 to) public {
+        policy.setKillLevel(IRiskPolicy.KillLevel(from % 4), "start");
+        vm.prank(guardian);
+        (bool ok, ) = address(policy).call(
+            abi.encodeCall(RiskPolicy.raiseKillLevel, (IRiskPolicy.KillLevel(to % 4), "guardian"))
+        );
+        assertEq(ok ? 1 : 0, to % 4 >= from % 4 ? 1 : 0, "raise only");
+        assertGe(uint256(policy.killLevel()), from % 4, "never lower than before");
+    }
+
+    /// @dev A value at, just below, just above, or well away from `current`.
+    function _near(uint16 current, uint256 seed, uint256 salt) private pure returns (uint16) {
+        uint256 r = _rand(seed, 100 + salt);
+        uint256 mode = r % 4;
+        if (mode == 0) return current;
+        if (mode == 1) return current == 0 ? 0 : current - 1;
+        if (mode == 2) return current == type(uint16).max ? current : current + 1;
+        return uint16((r >> 8) % 10_001);
+    }
+}
+
 /// @notice Drives the ledger with random signals, fills, kill levels, limit changes and time, and
 /// rebuilds the hash chain from the ledger's events with hashes it computes itself.
 contract LedgerHandler is LedgerBase {
