@@ -1,4 +1,5 @@
 import { InfeasibleProblemError, OptimizerInputError } from "./errors.js";
+import { solveGreedy } from "./solveGreedy.js";
 import type { SelectionProblem } from "./types.js";
 
 export interface Qubo {
@@ -40,9 +41,12 @@ export interface ToQuboOptions {
  * budget P(Σx − k)², group max m: m = 0 → PΣx, m = 1 → PΣ_{i<j}x_i x_j, m ≥ 2 → P(Σx + slack − m)²
  * with slack bits weighted 1, 2, 4, …, remainder so slack ranges exactly over [0, m].
  *
- * P exceeds R = Σ|linear| + Σ|quadratic| (a bound on the objective's range over all x), and every
- * violated term is ≥ P, so any infeasible assignment costs more than every feasible one: the
- * ground state is the constrained optimum.
+ * Every violated term is ≥ P, and P exceeds C(x_ref) − LB, where x_ref is a feasible (greedy)
+ * selection and LB = Σ min(0, linear) + Σ min(0, quadratic) bounds the objective from below over
+ * all x. So any infeasible assignment costs more than x_ref, hence more than the optimum: the
+ * ground state is the constrained optimum. This is far tighter than the textbook
+ * P > Σ|coefficients|, which matters: a huge P flattens the objective in the QAOA landscape.
+ * If greedy gets stuck, the textbook bound is used.
  *
  * @example
  * const q = toQubo(buildProblem(input).selection);
@@ -92,9 +96,9 @@ export function toQubo(problem: SelectionProblem, options: ToQuboOptions = {}): 
     for (let i = 0; i < nd * nd; i++) quad[i] = Math.round(quad[i]! * energyScale);
     offset = Math.round(offset * energyScale);
   }
-  const range = objectiveRange(lin, quad, nd);
+  const range = penaltyBound(problem, assetOf, lin, quad);
   // Integer QUBOs keep an integer penalty so the whole spectrum stays integral.
-  const penalty = options.integerLevels !== undefined ? Math.floor(range) + 1 : range * 1.01 + 1e-9;
+  const penalty = options.integerLevels !== undefined ? Math.floor(range) + 1 : range * 1.01 + 1e-12;
 
   // Group constraints, adjusted for forced-in members; collect slack layouts first to size the QUBO.
   interface Term {
@@ -162,6 +166,35 @@ export function toQubo(problem: SelectionProblem, options: ToQuboOptions = {}): 
     energyScale,
     budgetPenalty,
   };
+}
+
+/** C(x_ref) − LB over the free variables, or the textbook Σ|coefficients| when greedy gets stuck. */
+function penaltyBound(
+  problem: SelectionProblem,
+  assetOf: readonly number[],
+  lin: Float64Array,
+  quad: Float64Array,
+): number {
+  const nd = assetOf.length;
+  let ref: Uint8Array;
+  try {
+    ref = solveGreedy(problem).x;
+  } catch {
+    return objectiveRange(lin, quad, nd);
+  }
+  let lb = 0;
+  let c = 0;
+  for (let i = 0; i < nd; i++) {
+    lb += Math.min(0, lin[i]!);
+    const xi = ref[assetOf[i]!]!;
+    if (xi) c += lin[i]!;
+    for (let j = i + 1; j < nd; j++) {
+      const q = quad[i * nd + j]!;
+      lb += Math.min(0, q);
+      if (xi && ref[assetOf[j]!]) c += q;
+    }
+  }
+  return Math.max(c - lb, 0);
 }
 
 function objectiveRange(lin: Float64Array, quad: Float64Array, nd: number): number {
