@@ -305,7 +305,8 @@ export class QaoaSimulator {
   }
 }
 
-function xyEdges(mixer: MixerKind, m: number): [number, number][] {
+/** Qubit pairs the XY mixer couples, in application order. */
+export function xyEdges(mixer: MixerKind, m: number): [number, number][] {
   const edges: [number, number][] = [];
   if (mixer === "xy-ring") {
     for (let i = 0; i + 1 < m; i++) edges.push([i, i + 1]);

@@ -41,6 +41,8 @@ export interface PortfolioProblem {
   /** Covariance of unit positions in each asset's direction (S·Σ·S), row-major n×n. */
   readonly covariance: Float64Array;
   readonly shrinkage: number;
+  /** Expected return given to the largest |score| (see PortfolioInput.returnScale). */
+  readonly returnScale: number;
   readonly alpha: number;
   readonly beta: number;
   readonly selection: SelectionProblem;
@@ -153,6 +155,7 @@ export function buildProblem(input: PortfolioInput): PortfolioProblem {
     expectedReturns: mu,
     covariance: sigma,
     shrinkage,
+    returnScale: scale,
     alpha,
     beta,
     selection: { n, k, linear, quadratic, fixed, groups },

@@ -167,8 +167,12 @@ export function runQaoa(qubo: Qubo, options: QaoaOptions = {}): QaoaResult {
   applyNoise(final, n, fidelity, readout);
   let groundProbability = 0;
   const tol = 1e-9 * Math.max(1, Math.abs(groundEnergy));
-  for (let i = 0; i < size; i++) if (sim.energy(i) - groundEnergy <= tol) groundProbability += final[i]!;
-  const bits = shots > 0 ? bestOfShots(final, shots, rng, (i) => sim.energy(i)) : argmax(final);
+  for (let i = 0; i < size; i++)
+    if (inSupport(i) && sim.energy(i) - groundEnergy <= tol) groundProbability += final[i]!;
+  // XY runs post-select on the budget (noise can leak weight): out-of-support samples are discarded.
+  const supportEnergy = (i: number): number => (inSupport(i) ? sim.energy(i) : Infinity);
+  let bits = shots > 0 ? bestOfShots(final, shots, rng, supportEnergy) : -1;
+  if (bits < 0) bits = argmax(final, inSupport);
   return {
     bits,
     energy: sim.energy(bits),
@@ -215,7 +219,7 @@ export function interpolate(x: readonly number[]): number[] {
   return [...stretch(x.slice(0, p)), ...stretch(x.slice(p))];
 }
 
-/** Draws `shots` samples and returns the lowest-energy one (ties: first drawn). */
+/** Draws `shots` samples and returns the lowest-energy one (ties: first drawn; −1 if all are +∞). */
 export function bestOfShots(
   probs: Float64Array,
   shots: number,
@@ -243,8 +247,8 @@ export function bestOfShots(
   return best;
 }
 
-function argmax(a: Float64Array): number {
-  let best = 0;
-  for (let i = 1; i < a.length; i++) if (a[i]! > a[best]!) best = i;
+function argmax(a: Float64Array, keep: (i: number) => boolean): number {
+  let best = -1;
+  for (let i = 0; i < a.length; i++) if (keep(i) && (best < 0 || a[i]! > a[best]!)) best = i;
   return best;
 }
