@@ -42,7 +42,7 @@ export interface OptimizeOptions {
     readonly maxQubits?: number;
   };
   /** Sample the optimised circuit on a QPU instead of the simulator (angles still optimised locally). */
-  readonly qpu?: { readonly provider: QpuProvider } & Omit<RunOnQpuOptions, "clock">;
+  readonly qpu?: { readonly provider: QpuProvider } & RunOnQpuOptions;
   /** Circuit breaker: fall back when QAOA takes longer than this (default 10 000 ms). */
   readonly latencyBudgetMs?: number;
   /** Circuit breaker: fall back below this approximation ratio (default 0.95). */
@@ -333,10 +333,7 @@ async function sampleOnQpu(
   const { counts } = await runOnQpu(
     provider,
     [{ qasm: toQasm(gates, qubo.numVars), shots: r.shots || 1024 }],
-    {
-      ...rest,
-      clock,
-    },
+    { clock, ...rest },
   );
   let best = -1;
   let bestE = Infinity;
