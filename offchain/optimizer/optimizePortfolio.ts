@@ -9,6 +9,8 @@ import type { QpuProvider } from "./QpuProvider.js";
 import { runOnQpu } from "./runOnQpu.js";
 import type { RunOnQpuOptions } from "./runOnQpu.js";
 import { runQaoa } from "./runQaoa.js";
+import { runVqe } from "./runVqe.js";
+import type { VqeOptions } from "./runVqe.js";
 import type { QaoaAngles } from "./runQaoa.js";
 import { isFeasible, selectionCost } from "./selectionCost.js";
 import { solveAnnealing } from "./solveAnnealing.js";
@@ -20,7 +22,7 @@ import { decodeQubo, quboEnergy, toQubo } from "./toQubo.js";
 import { toQasm } from "./toQasm.js";
 import type { SelectionProblem } from "./types.js";
 
-export type SolverName = "qaoa" | "exact" | "annealing" | "greedy";
+export type SolverName = "qaoa" | "vqe" | "exact" | "annealing" | "greedy";
 
 export interface OptimizeOptions {
   /** Solver to try first; classical solvers never fall back (default "qaoa"). */
@@ -41,6 +43,7 @@ export interface OptimizeOptions {
     /** Refuse QAOA above this many qubits (default 20) and fall back. */
     readonly maxQubits?: number;
   };
+  readonly vqe?: VqeOptions;
   /** Sample the optimised circuit on a QPU instead of the simulator (angles still optimised locally). */
   readonly qpu?: { readonly provider: QpuProvider } & RunOnQpuOptions;
   /** Circuit breaker: fall back when QAOA takes longer than this (default 10 000 ms). */
@@ -108,8 +111,10 @@ export async function optimizePortfolio(
   const t0 = clock();
   const seed = options.seed ?? 0;
   const solver = options.solver ?? "qaoa";
-  if (!["qaoa", "exact", "annealing", "greedy"].includes(solver))
-    throw new OptimizerInputError(`solver must be qaoa, exact, annealing or greedy, got "${String(solver)}"`);
+  if (!["qaoa", "vqe", "exact", "annealing", "greedy"].includes(solver))
+    throw new OptimizerInputError(
+      `solver must be qaoa, vqe, exact, annealing or greedy, got "${String(solver)}"`,
+    );
   const full = buildProblem(input); // validates everything once, on the full universe
   const problem = buildProblem(filterTopN(input, full, options.topN ?? 12));
   const sel = problem.selection;
@@ -128,7 +133,38 @@ export async function optimizePortfolio(
   if (solver === "greedy") [chosen, used] = [solveGreedy(sel).x, "greedy"];
   else if (solver === "annealing") [chosen, used] = [solveAnnealing(sel, { seed }).x, "annealing"];
   else if (solver === "exact") [chosen, used] = [solveExact(sel).x, "exact"];
-  else {
+  else if (solver === "vqe") {
+    const qubo = toQubo(sel);
+    const reasons: string[] = [];
+    if (qubo.numVars > (options.qaoa?.maxQubits ?? 20))
+      reasons.push(`needs ${qubo.numVars} qubits > maxQubits ${options.qaoa?.maxQubits ?? 20}`);
+    else {
+      const tq = clock();
+      const r = runVqe(qubo, { seed, ...options.vqe });
+      const latency = clock() - tq;
+      backend = "statevector";
+      const x = decodeQubo(qubo, sel.n, r.bits);
+      const feasible = isFeasible(sel, x);
+      const ratio = feasible ? ratioOf(selectionCost(sel, x)) : 0;
+      qaoaMeta = {
+        approximation_ratio: ratio,
+        shots: options.vqe?.shots ?? 1024,
+        p: r.layers,
+        qubits: qubo.numVars,
+        ground_probability: r.groundProbability,
+      };
+      const budget = options.latencyBudgetMs ?? 10_000;
+      const minRatio = options.minApproximationRatio ?? 0.95;
+      if (latency > budget) reasons.push(`latency ${latency.toFixed(1)} ms > budget ${budget} ms`);
+      if (!feasible) reasons.push("no feasible portfolio among the samples");
+      else if (ratio < minRatio)
+        reasons.push(
+          `approximation ratio ${ratio.toFixed(4)} < ${minRatio} against the ${bound.solver} bound`,
+        );
+      if (reasons.length === 0) [chosen, used] = [x, "vqe"];
+    }
+    if (reasons.length > 0) [fallback, reason] = [true, reasons.join("; ")];
+  } else {
     const q = options.qaoa ?? {};
     const mixer = q.mixer ?? "xy-ring";
     const qubo = toQubo(sel, { budgetPenalty: mixer === "x", integerLevels: q.integerLevels });
