@@ -43,6 +43,7 @@ export class QaoaSimulator {
   private readonly lv: LevelDiagonal | undefined;
   private readonly cosT: Float64Array;
   private readonly sinT: Float64Array;
+  private readonly levelProbability: Float64Array;
   private readonly xyQubits: number;
   private readonly hammingWeight: number;
   private readonly xyEdges: readonly (readonly [number, number])[];
@@ -61,6 +62,7 @@ export class QaoaSimulator {
     const nl = this.lv ? this.lv.levels.length : 0;
     this.cosT = new Float64Array(nl);
     this.sinT = new Float64Array(nl);
+    this.levelProbability = new Float64Array(nl);
     this.re = new Float64Array(size);
     this.im = new Float64Array(size);
     this.xyQubits = this.mixer === "x" ? 0 : (options.xyQubits ?? n);
@@ -130,6 +132,7 @@ export class QaoaSimulator {
   layer(gamma: number, beta: number): void {
     if (this.mixer === "x") this.fusedXLayer(gamma, beta);
     else {
+      this.fillTables(gamma);
       this.phase(gamma, 0, this.size);
       this.xyMixer(beta);
       for (let q = this.xyQubits; q < this.numQubits; q++) this.rx(q, beta);
@@ -145,7 +148,7 @@ export class QaoaSimulator {
     } else {
       // Accumulate probability per level, then one dot product: fewer dependent float adds.
       const { index, levels } = this.lv!;
-      const acc = this.cosT; // scratch: phase tables are rebuilt by the next layer anyway
+      const acc = this.levelProbability;
       acc.fill(0);
       for (let i = 0; i < size; i++) acc[index[i]!]! += re[i]! * re[i]! + im[i]! * im[i]!;
       for (let l = 0; l < levels.length; l++) e += acc[l]! * levels[l]!;

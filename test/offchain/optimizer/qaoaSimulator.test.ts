@@ -67,6 +67,9 @@ describe("optimizer: QAOA statevector simulator", () => {
     expect(compareWithReference(4, 8, "xy-ring")).to.be.below(1e-12);
     expect(compareWithReference(5, 7, "xy-complete")).to.be.below(1e-12);
     expect(compareWithReference(6, 8, "xy-ring", undefined, true)).to.be.below(1e-12);
+    expect(compareWithReference(7, 8, "xy-ring", 300)).to.be.below(1e-12);
+    expect(compareWithReference(9, 14, "xy-ring", 300)).to.be.below(1e-12);
+    expect(compareWithReference(10, 13, "xy-ring")).to.be.below(1e-12);
   });
 
   it("XY mixer keeps all probability on portfolios of exactly k assets", () => {
