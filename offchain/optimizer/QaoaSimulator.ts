@@ -131,12 +131,7 @@ export class QaoaSimulator {
   /** One QAOA layer e^{−iβB} e^{−iγC}. */
   layer(gamma: number, beta: number): void {
     if (this.mixer === "x") this.fusedXLayer(gamma, beta);
-    else {
-      this.fillTables(gamma);
-      this.phase(gamma, 0, this.size);
-      this.xyMixer(beta);
-      for (let q = this.xyQubits; q < this.numQubits; q++) this.rx(q, beta);
-    }
+    else this.fusedXyLayer(gamma, beta);
   }
 
   expectation(): number {
@@ -283,28 +278,54 @@ export class QaoaSimulator {
     }
   }
 
-  /** exp(−iβ(XX+YY)/2) per edge: rotates |01⟩ ↔ |10⟩ of each pair, leaves |00⟩, |11⟩. */
-  private xyMixer(beta: number): void {
-    const { re, im, size } = this;
+  /**
+   * Phase + XY mixer: the leading edges whose qubits are all below the block size run inside
+   * cache blocks right after the phase (edge order is kept, since overlapping XY gates do not
+   * commute), the rest as full passes, then RX on slack qubits.
+   */
+  private fusedXyLayer(gamma: number, beta: number): void {
+    this.fillTables(gamma);
     const c = Math.cos(beta);
     const s = Math.sin(beta);
-    for (const [a, b] of this.xyEdges) {
-      const ma = 1 << a;
-      const mb = 1 << b;
-      const both = ma | mb;
-      for (let i = 0; i < size; i++) {
-        if ((i & both) !== ma) continue; // i has bit a set, bit b clear
-        const j = i ^ both;
-        const r0 = re[i]!;
-        const i0 = im[i]!;
-        const r1 = re[j]!;
-        const i1 = im[j]!;
-        re[i] = c * r0 + s * i1;
-        im[i] = c * i0 - s * r1;
-        re[j] = c * r1 + s * i0;
-        im[j] = c * i1 - s * r0;
-      }
+    const lowBits = Math.min(this.numQubits, BLOCK_BITS);
+    const block = 1 << lowBits;
+    const edges = this.xyEdges;
+    let inBlock = 0;
+    while (inBlock < edges.length && Math.max(edges[inBlock]![0], edges[inBlock]![1]) < lowBits) inBlock++;
+    for (let base = 0; base < this.size; base += block) {
+      this.phase(gamma, base, base + block);
+      for (let e = 0; e < inBlock; e++) this.xyRange(edges[e]![0], edges[e]![1], c, s, base, base + block);
     }
+    for (let e = inBlock; e < edges.length; e++) this.xyRange(edges[e]![0], edges[e]![1], c, s, 0, this.size);
+    for (let q = this.xyQubits; q < this.numQubits; q++) this.rx(q, beta);
+  }
+
+  /**
+   * exp(−iβ(XX+YY)/2) on qubits a, b over [from, to) (aligned to 2^(max(a,b)+1)): rotates each
+   * |01⟩/|10⟩ pair, leaves |00⟩ and |11⟩. Loops run only over indices with both bits clear.
+   */
+  private xyRange(a: number, b: number, c: number, s: number, from: number, to: number): void {
+    const { re, im } = this;
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
+    const sLo = 1 << lo;
+    const sHi = 1 << hi;
+    const ma = 1 << a;
+    const mb = 1 << b;
+    for (let h = from; h < to; h += sHi << 1)
+      for (let m = h; m < h + sHi; m += sLo << 1)
+        for (let k = m; k < m + sLo; k++) {
+          const i = k | ma;
+          const j = k | mb;
+          const r0 = re[i]!;
+          const i0 = im[i]!;
+          const r1 = re[j]!;
+          const i1 = im[j]!;
+          re[i] = c * r0 + s * i1;
+          im[i] = c * i0 - s * r1;
+          re[j] = c * r1 + s * i0;
+          im[j] = c * i1 - s * r0;
+        }
   }
 }
 
