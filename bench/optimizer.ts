@@ -139,7 +139,7 @@ console.log(
   `\n${INSTANCES} instances (n = 8, k = 3 and n = 10, k = 4; 90-day windows), 1024 shots, mean [95% bootstrap CI]`,
 );
 console.log(
-  "method                    approx. ratio (best of shots)   P(optimum)                 optimal found   latency ms (median)",
+  "method                    approx. ratio (best of shots)   ratio of <C>                 P(optimum)                 optimal found   latency ms (median)",
 );
 const summary: Record<string, unknown> = {};
 const fmt = (c: { mean: number; lo: number; hi: number }, d = 4): string =>
@@ -182,7 +182,7 @@ const compare = (label: string, a: string, b: string, field: "ratio" | "pOpt" | 
   );
   tests[label] = r;
   console.log(
-    `${label.padEnd(58)} n=${String(r.n).padStart(3)}  z=${r.z.toFixed(2).padStart(6)}  p=${r.p.toExponential(2)}`,
+    `${label.padEnd(58)} n=${String(r.n).padStart(3)}  z=${r.z.toFixed(2).padStart(6)}  p=${r.p < 1e-6 ? "<1e-6" : r.p.toExponential(2)}`,
   );
 };
 console.log("\nWilcoxon signed-rank (paired by instance; z > 0 means the first is larger)");
