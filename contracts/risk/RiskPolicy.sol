@@ -140,8 +140,8 @@ contract RiskPolicy is IRiskPolicy, AccessControl {
         uint256 targets,
         uint256 previousTargets
     ) external view returns (Violation violation) {
-        Limits memory l = _limits;
-        return SignalRisk.check(targets, _caps, l.maxGrossBps, l.killLevel, previousTargets);
+        Limits memory lim = _limits;
+        return SignalRisk.check(targets, _caps, lim.maxGrossBps, lim.killLevel, previousTargets);
     }
 
     /// @notice What a signal check needs, in two storage reads.
@@ -149,8 +149,8 @@ contract RiskPolicy is IRiskPolicy, AccessControl {
     /// @return maxGrossBps Max sum of |weight|.
     /// @return level Kill level in force.
     function signalLimits() external view returns (uint256 caps, uint256 maxGrossBps, KillLevel level) {
-        Limits memory l = _limits;
-        return (_caps, l.maxGrossBps, l.killLevel);
+        Limits memory lim = _limits;
+        return (_caps, lim.maxGrossBps, lim.killLevel);
     }
 
     /// @notice Check a reported price against the asset's Chainlink feed: positive, fresh, within deviation.
@@ -258,13 +258,13 @@ contract RiskPolicy is IRiskPolicy, AccessControl {
         if (config.feedDecimals > 36) revert RiskPolicyInvalidLimit("feedDecimals");
     }
 
-    function _validateLimits(Limits memory l) private pure {
+    function _validateLimits(Limits memory lim) private pure {
         // Gross above 5x is out of this system's design range; weights are int16 basis points.
-        if (l.maxGrossBps > 5 * Units.BPS) revert RiskPolicyInvalidLimit("maxGrossBps");
-        if (l.maxDailyLossBps > Units.BPS) revert RiskPolicyInvalidLimit("maxDailyLossBps");
-        if (l.maxDrawdownBps > Units.BPS) revert RiskPolicyInvalidLimit("maxDrawdownBps");
-        if (l.maxOffchainBps > Units.BPS) revert RiskPolicyInvalidLimit("maxOffchainBps");
-        if (l.maxNavChangeBps > Units.BPS) revert RiskPolicyInvalidLimit("maxNavChangeBps");
-        if (l.sizeToleranceBps > Units.BPS) revert RiskPolicyInvalidLimit("sizeToleranceBps");
+        if (lim.maxGrossBps > 5 * Units.BPS) revert RiskPolicyInvalidLimit("maxGrossBps");
+        if (lim.maxDailyLossBps > Units.BPS) revert RiskPolicyInvalidLimit("maxDailyLossBps");
+        if (lim.maxDrawdownBps > Units.BPS) revert RiskPolicyInvalidLimit("maxDrawdownBps");
+        if (lim.maxOffchainBps > Units.BPS) revert RiskPolicyInvalidLimit("maxOffchainBps");
+        if (lim.maxNavChangeBps > Units.BPS) revert RiskPolicyInvalidLimit("maxNavChangeBps");
+        if (lim.sizeToleranceBps > Units.BPS) revert RiskPolicyInvalidLimit("sizeToleranceBps");
     }
 }

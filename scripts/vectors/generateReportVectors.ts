@@ -108,15 +108,7 @@ function lanes(pairs: ReadonlyArray<readonly [number, number]>): bigint {
 function hashSignal(s: SignalV): string {
   return enc(
     ["bytes32", "bytes32", "bytes32", "bytes32", "uint64", "uint8", "uint256"],
-    [
-      TYPEHASH.Signal,
-      s.runHash,
-      s.inputsHash,
-      s.modelHash,
-      s.timestamp,
-      s.flags,
-      s.targets,
-    ],
+    [TYPEHASH.Signal, s.runHash, s.inputsHash, s.modelHash, s.timestamp, s.flags, s.targets],
   );
 }
 

@@ -252,7 +252,8 @@ describe("OperatorBonds", () => {
     it("constructor: rejects invalid params", async () => {
       const s = await setup();
       const factory = await s.f.ethers.getContractFactory("OperatorBonds");
-      const args = [s.f.deployer.address, s.f.deployer.address, s.f.deployer.address, s.f.deployer.address];
+      const a = s.f.deployer.address;
+      const args = [a, a, a, a] as const;
       await expect(
         factory.deploy(...args, { slashBps: 1, proverRewardBps: 1, unbondDelay: 1, treasury: ZeroAddress }),
       ).to.be.revertedWithCustomError(factory, "OperatorBondsInvalidParams");

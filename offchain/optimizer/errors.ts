@@ -1,0 +1,62 @@
+/**
+ * Error tree for the optimizer. Callers branch on the class, never on message text:
+ * `OptimizerInputError` means "fix the call", `QpuRetryableError` means "try again later",
+ * everything else under `QpuError` is fatal for that job.
+ *
+ * @example
+ * try { buildProblem(input) } catch (e) { if (e instanceof OptimizerInputError) showToUser(e.message) }
+ */
+export class OptimizerError extends Error {
+  override readonly name: string = "OptimizerError";
+  readonly details: string | undefined;
+
+  constructor(message: string, options: { details?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.details = options.details;
+  }
+}
+
+/** Bad arguments: NaN scores, k > n, empty universe, mismatched shapes. Fix the input. */
+export class OptimizerInputError extends OptimizerError {
+  override readonly name: string = "OptimizerInputError";
+}
+
+/** Constraints admit no portfolio (e.g. forced-in assets exceed k, group limits too tight). */
+export class InfeasibleProblemError extends OptimizerError {
+  override readonly name: string = "InfeasibleProblemError";
+}
+
+/** A problem too large for the chosen method (e.g. statevector beyond the qubit limit). */
+export class ProblemTooLargeError extends OptimizerError {
+  override readonly name: string = "ProblemTooLargeError";
+}
+
+/** Base for QPU provider failures. */
+export class QpuError extends OptimizerError {
+  override readonly name: string = "QpuError";
+}
+
+/** Transient QPU/network failure (HTTP 429/5xx, connection reset). Safe to retry. */
+export class QpuRetryableError extends QpuError {
+  override readonly name: string = "QpuRetryableError";
+}
+
+/** Credentials rejected (HTTP 401/403). Fix the token; retrying will not help. */
+export class QpuAuthError extends QpuError {
+  override readonly name: string = "QpuAuthError";
+}
+
+/** The job failed or was cancelled on the provider side. */
+export class QpuJobFailedError extends QpuError {
+  override readonly name: string = "QpuJobFailedError";
+}
+
+/** The job did not finish before the deadline; it was cancelled where possible. */
+export class QpuTimeoutError extends QpuError {
+  override readonly name: string = "QpuTimeoutError";
+}
+
+/** Submitting would exceed the configured cost budget; nothing was submitted. */
+export class QpuBudgetExceededError extends QpuError {
+  override readonly name: string = "QpuBudgetExceededError";
+}

@@ -1,0 +1,106 @@
+import { expect } from "chai";
+import { buildProblem } from "../../../offchain/optimizer/buildProblem.js";
+import { costDiagonal, compressDiagonal } from "../../../offchain/optimizer/costDiagonal.js";
+import { InfeasibleProblemError, OptimizerInputError } from "../../../offchain/optimizer/errors.js";
+import { isFeasible, selectionCost } from "../../../offchain/optimizer/selectionCost.js";
+import { solveExact } from "../../../offchain/optimizer/solveExact.js";
+import { isingEnergy, toIsing } from "../../../offchain/optimizer/toIsing.js";
+import { decodeQubo, quboEnergy, toQubo } from "../../../offchain/optimizer/toQubo.js";
+import { randomInput } from "./fixtures.js";
+
+function argmin(a: Float64Array): number {
+  let best = 0;
+  for (let i = 1; i < a.length; i++) if (a[i]! < a[best]!) best = i;
+  return best;
+}
+
+describe("optimizer: problem translation, QUBO and Ising", () => {
+  it("QUBO ground state equals the brute-force constrained optimum on 150 random instances", () => {
+    let withSlack = 0;
+    let infeasible = 0;
+    for (let seed = 1; seed <= 150; seed++) {
+      const n = 3 + (seed % 8);
+      let problem;
+      try {
+        problem = buildProblem(randomInput(seed, n));
+      } catch (e) {
+        expect(e).to.be.instanceOf(InfeasibleProblemError);
+        infeasible++;
+        continue;
+      }
+      const sel = problem.selection;
+      let exact;
+      try {
+        exact = solveExact(sel);
+      } catch (e) {
+        expect(e).to.be.instanceOf(InfeasibleProblemError);
+        infeasible++;
+        continue;
+      }
+      const qubo = toQubo(sel);
+      if (qubo.numVars > qubo.numDecision) withSlack++;
+      const diag = costDiagonal(qubo);
+      const ground = argmin(diag);
+      const x = decodeQubo(qubo, n, ground);
+      expect(isFeasible(sel, x), `seed ${seed}: ground state infeasible`).to.equal(true);
+      expect(selectionCost(sel, x)).to.be.closeTo(exact.cost, 1e-12);
+      expect(diag[ground]).to.be.closeTo(exact.cost, 1e-12);
+    }
+    expect(infeasible).to.be.lessThan(40);
+    expect(withSlack).to.be.greaterThan(5); // the slack-bit encoding was exercised
+  });
+
+  it("Gray-code diagonal, direct QUBO energy and Ising energy agree on every basis state", () => {
+    for (let seed = 200; seed < 220; seed++) {
+      const problem = buildProblem(randomInput(seed, 7, false));
+      const qubo = toQubo(problem.selection);
+      const ising = toIsing(qubo);
+      const diag = costDiagonal(qubo);
+      for (let b = 0; b < diag.length; b++) {
+        expect(diag[b]).to.be.closeTo(quboEnergy(qubo, b), 1e-12);
+        expect(isingEnergy(ising, b)).to.be.closeTo(diag[b]!, 1e-12);
+      }
+    }
+  });
+
+  it("integer-scaled QUBO has an integral spectrum, compresses to levels, and its ground state is feasible", () => {
+    for (let seed = 300; seed < 330; seed++) {
+      let problem;
+      try {
+        problem = buildProblem(randomInput(seed, 8));
+        solveExact(problem.selection);
+      } catch {
+        continue; // infeasible instance
+      }
+      const qubo = toQubo(problem.selection, { integerLevels: 200 });
+      const diag = costDiagonal(qubo);
+      const lv = compressDiagonal(diag);
+      expect(lv).to.not.equal(undefined);
+      for (let b = 0; b < diag.length; b += 7) expect(lv!.levels[lv!.index[b]!]).to.equal(diag[b]);
+      const x = decodeQubo(qubo, 8, argmin(diag));
+      expect(isFeasible(problem.selection, x)).to.equal(true);
+    }
+  });
+
+  it("long-short mode flips short assets so their expected return is positive", () => {
+    const input = { ...randomInput(7, 5, false), mode: "long-short" as const, scores: [1, -2, 0.5, -0.1, 0] };
+    const p = buildProblem(input);
+    expect(Array.from(p.signs)).to.deep.equal([1, -1, 1, -1, 1]);
+    for (const m of p.expectedReturns) expect(m).to.be.at.least(0);
+    const longOnly = buildProblem({ ...input, mode: "long-only" });
+    expect(longOnly.expectedReturns[1]).to.be.below(0);
+  });
+
+  it("rejects bad input with typed errors that say what to fix", () => {
+    const ok = randomInput(9, 4, false);
+    expect(() => buildProblem({ ...ok, scores: [1, NaN, 0, 0] })).to.throw(OptimizerInputError, /finite/);
+    expect(() => buildProblem({ ...ok, k: 5 })).to.throw(OptimizerInputError, /k must be/);
+    expect(() => buildProblem({ ...ok, assets: [], scores: [] })).to.throw(OptimizerInputError, /empty/);
+    expect(() => buildProblem({ ...ok, scores: [1, 2] })).to.throw(OptimizerInputError, /one per asset/);
+    expect(() => buildProblem({ ...ok, forceIn: ["nope"] })).to.throw(OptimizerInputError, /unknown asset/);
+    expect(() => buildProblem({ ...ok, k: 1, forceIn: ["A0", "A1"] })).to.throw(InfeasibleProblemError);
+    const returns = ok.returns.map((r) => [...r]);
+    returns[3]![2] = Infinity;
+    expect(() => buildProblem({ ...ok, returns })).to.throw(OptimizerInputError, /returns\[3\]\[2\]/);
+  });
+});
