@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { expectClose } from "../../helpers/expectClose.js";
 import { buildProblem } from "../../../offchain/optimizer/buildProblem.js";
 import { InfeasibleProblemError, OptimizerInputError } from "../../../offchain/optimizer/errors.js";
 import { Rng } from "../../../offchain/optimizer/rng.js";
@@ -54,7 +55,7 @@ describe("optimizer: classical solvers", () => {
       expect(Math.abs(w)).to.be.at.most(0.4 + 1e-9);
       if (Math.abs(w) > 1e-9) expect(Math.sign(w)).to.equal(problem.signs[i]);
     });
-    expect(gross).to.be.closeTo(1, 1e-9);
+    expectClose(gross, 1, 1e-9);
     const rng = new Rng(4);
     const n = 6;
     for (let t = 0; t < 300; t++) {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { expectClose } from "../../helpers/expectClose.js";
 import { OptimizerInputError } from "../../../offchain/optimizer/errors.js";
 import { optimizePortfolio } from "../../../offchain/optimizer/optimizePortfolio.js";
 import { randomInput } from "./fixtures.js";
@@ -33,7 +34,7 @@ describe("optimizer: hybrid orchestration and circuit breaker", () => {
     // equal weights, signed by score direction
     r.assets.forEach((a, i) => {
       const s = input.scores[input.assets.indexOf(a)]!;
-      expect(r.weights[i]).to.be.closeTo((s < 0 ? -1 : 1) / 4, 1e-15);
+      expectClose(r.weights[i], (s < 0 ? -1 : 1) / 4, 1e-15);
     });
   });
 
@@ -114,7 +115,11 @@ describe("optimizer: hybrid orchestration and circuit breaker", () => {
       seed: 2,
     });
     expect(mv.optimizer_meta.solver).to.equal("annealing");
-    expect(mv.weights.reduce((s, w) => s + Math.abs(w), 0)).to.be.closeTo(1, 1e-9);
+    expectClose(
+      mv.weights.reduce((s, w) => s + Math.abs(w), 0),
+      1,
+      1e-9,
+    );
     const eq = await optimizePortfolio(input, { solver: "annealing", topN: 16, seed: 2 });
     expect(mv.assets).to.deep.equal(eq.assets);
     expect(mv.objective).to.be.at.least(eq.objective - 1e-12);

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { expectClose } from "../../helpers/expectClose.js";
 import { buildProblem } from "../../../offchain/optimizer/buildProblem.js";
 import { buildQaoaCircuit } from "../../../offchain/optimizer/circuit.js";
 import { costDiagonal } from "../../../offchain/optimizer/costDiagonal.js";
@@ -52,7 +53,7 @@ function compareWithReference(
     norm += p;
     maxDiff = Math.max(maxDiff, Math.abs(p - (ref.re[i]! ** 2 + ref.im[i]! ** 2)));
   }
-  expect(norm).to.be.closeTo(1, 1e-10);
+  expectClose(norm, 1, 1e-10);
   return maxDiff;
 }
 
@@ -95,7 +96,7 @@ describe("optimizer: QAOA statevector simulator", () => {
     expect(a.depthHistory[2]!).to.be.at.most(a.depthHistory[0]! + 1e-15);
     // Probability of the optimum beats uniform sampling of all 256 bitstrings at least twofold.
     expect(a.groundProbability).to.be.greaterThan(2 / 256);
-    expect(a.energy).to.be.closeTo(a.groundEnergy, 1e-12);
+    expectClose(a.energy, a.groundEnergy, 1e-12);
   });
 
   it("XY mixer reaches the same optimum and on average beats uniform sampling of feasible portfolios", () => {
@@ -108,7 +109,7 @@ describe("optimizer: QAOA statevector simulator", () => {
         seed: 1,
         mixer: "xy-ring",
       });
-      expect(xy.groundEnergy).to.be.closeTo(x.groundEnergy, 1e-12);
+      expectClose(xy.groundEnergy, x.groundEnergy, 1e-12);
       mean += xy.groundProbability / 5;
     }
     expect(mean).to.be.greaterThan(2 / 56); // C(8,3) = 56 feasible portfolios
@@ -153,8 +154,8 @@ describe("optimizer: angle optimisers", () => {
     const r = nelderMead(([a, b]) => (1 - a!) ** 2 + 100 * (b! - a! * a!) ** 2, [-1.2, 1], {
       maxEvaluations: 2000,
     });
-    expect(r.x[0]).to.be.closeTo(1, 1e-3);
-    expect(r.x[1]).to.be.closeTo(1, 1e-3);
+    expectClose(r.x[0], 1, 1e-3);
+    expectClose(r.x[1], 1, 1e-3);
   });
 
   it("SPSA gets close to a quadratic's minimum", () => {
@@ -163,7 +164,7 @@ describe("optimizer: angle optimisers", () => {
       iterations: 400,
       a: 0.5,
     });
-    expect(r.x[0]).to.be.closeTo(0.5, 0.05);
-    expect(r.x[1]).to.be.closeTo(-0.3, 0.05);
+    expectClose(r.x[0], 0.5, 0.05);
+    expectClose(r.x[1], -0.3, 0.05);
   });
 });

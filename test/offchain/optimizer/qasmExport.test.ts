@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { expectClose } from "../../helpers/expectClose.js";
 import QuantumCircuit from "quantum-circuit";
 import { buildProblem } from "../../../offchain/optimizer/buildProblem.js";
 import { buildQaoaCircuit, dickeCircuit } from "../../../offchain/optimizer/circuit.js";
@@ -76,7 +77,7 @@ describe("optimizer: OpenQASM 2.0 export checked by the quantum-circuit simulato
     const p = referenceProbabilities(toQasm(dickeCircuit(5, 2), 5, { measure: false }), 5);
     for (let i = 0; i < 32; i++) {
       const w = i.toString(2).split("1").length - 1;
-      expect(p[i]).to.be.closeTo(w === 2 ? 0.1 : 0, 1e-9);
+      expectClose(p[i], w === 2 ? 0.1 : 0, 1e-9);
     }
   });
 });

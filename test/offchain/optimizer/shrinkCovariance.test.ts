@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { expectClose } from "../../helpers/expectClose.js";
 import { Rng } from "../../../offchain/optimizer/rng.js";
 import { shrinkCovariance } from "../../../offchain/optimizer/shrinkCovariance.js";
 import { syntheticReturns } from "./fixtures.js";
@@ -26,7 +27,7 @@ describe("optimizer: Ledoit–Wolf constant-correlation shrinkage", () => {
     expect(shrinkage).to.be.greaterThan(0).and.at.most(1);
     expect(choleskyOk(sample, n)).to.equal(false);
     expect(choleskyOk(covariance, n)).to.equal(true);
-    for (let i = 0; i < n; i++) expect(covariance[i * n + i]).to.be.closeTo(sample[i * n + i]!, 1e-15);
+    for (let i = 0; i < n; i++) expectClose(covariance[i * n + i], sample[i * n + i]!, 1e-15);
   });
 
   it("shrinks less with more data", () => {
@@ -42,8 +43,8 @@ describe("optimizer: Ledoit–Wolf constant-correlation shrinkage", () => {
       [5, 8],
     ]);
     // means 3 and 4; divisor T = 3
-    expect(sample[0]).to.be.closeTo(8 / 3, 1e-12);
-    expect(sample[1]).to.be.closeTo(4, 1e-12);
-    expect(sample[3]).to.be.closeTo(8, 1e-12);
+    expectClose(sample[0], 8 / 3, 1e-12);
+    expectClose(sample[1], 4, 1e-12);
+    expectClose(sample[3], 8, 1e-12);
   });
 });

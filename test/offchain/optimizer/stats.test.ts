@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { expectClose } from "../../helpers/expectClose.js";
 import { bootstrapMeanCi } from "../../../offchain/optimizer/bootstrapMeanCi.js";
 import { Rng } from "../../../offchain/optimizer/rng.js";
 import { normalCdf, wilcoxonSignedRank } from "../../../offchain/optimizer/wilcoxonSignedRank.js";
@@ -9,9 +10,9 @@ describe("optimizer: benchmark statistics", () => {
     const r = wilcoxonSignedRank([1, 0, 3, 4], [0, 2, 0, 0]);
     expect(r.n).to.equal(4);
     expect(r.wPlus).to.equal(8);
-    expect(r.z).to.be.closeTo(2.5 / Math.sqrt(7.5), 1e-12);
-    expect(r.p).to.be.closeTo(2 * (1 - normalCdf(2.5 / Math.sqrt(7.5))), 1e-12);
-    expect(normalCdf(1.959964)).to.be.closeTo(0.975, 1e-6);
+    expectClose(r.z, 2.5 / Math.sqrt(7.5), 1e-12);
+    expectClose(r.p, 2 * (1 - normalCdf(2.5 / Math.sqrt(7.5))), 1e-12);
+    expectClose(normalCdf(1.959964), 0.975, 1e-6);
   });
 
   it("Wilcoxon detects a consistent shift and not a symmetric one", () => {
