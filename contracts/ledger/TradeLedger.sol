@@ -83,7 +83,7 @@ contract TradeLedger is IOracleConfigConsumer {
         uint64 indexed signalSequence,
         uint8 indexed asset,
         bytes32 fillHash,
-        ReportTypes.Fill fill,
+        ReportTypes.Fill record,
         int256 positionE8,
         uint16 violations,
         bytes32 head

@@ -197,11 +197,13 @@ contract RiskPolicy is IRiskPolicy, AccessControl {
             data,
             (uint256, int256, uint256, uint256, uint256)
         );
-        if (answer <= 0) return (Violation.FeedInvalid, 0);
+        // Non-positive or absurd answers (which could overflow the rescaling) are unusable.
+        if (answer <= 0 || uint256(answer) > type(uint128).max) return (Violation.FeedInvalid, 0);
         if (updatedAt > block.timestamp || block.timestamp - updatedAt > c.maxStaleness) {
             return (Violation.FeedStale, 0);
         }
         feedPriceE8 = Units.toE8(uint256(answer), c.feedDecimals);
+        if (feedPriceE8 == 0) return (Violation.FeedInvalid, 0); // below 1e-8 after rescaling
         uint256 diff = priceE8 > feedPriceE8 ? priceE8 - feedPriceE8 : feedPriceE8 - priceE8;
         if (diff * Units.BPS > feedPriceE8 * c.maxDeviationBps)
             return (Violation.PriceDeviation, feedPriceE8);

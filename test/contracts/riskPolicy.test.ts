@@ -876,6 +876,21 @@ describe("RiskPolicy", () => {
       expect(await policy.checkPrice(0, answers.btcAnswer)).to.deep.equal([0n, answers.btcAnswer]);
     });
 
+    it("reports an absurd answer (beyond uint128) and one that rescales to zero as FeedInvalid", async () => {
+      const { policy, feeds, answers } = await setup();
+      // 2^128 on an 8-decimal feed: rescaling a larger answer on a low-decimal feed could overflow.
+      await (await feeds.btcFeed.setAnswer(2n ** 128n)).wait();
+      expect(await policy.checkPrice(0, answers.btcAnswer)).to.deep.equal([
+        BigInt(Violation.FeedInvalid),
+        0n,
+      ]);
+      await (await feeds.btcFeed.setAnswer(2n ** 128n - 1n)).wait();
+      expect((await policy.checkPrice(0, answers.btcAnswer))[1]).to.equal(2n ** 128n - 1n);
+      // SOL's feed has 18 decimals: an answer below 1e10 is below 1e-8 and rescales to 0.
+      await (await feeds.solFeed.setAnswer(10n ** 10n - 1n)).wait();
+      expect(await policy.checkPrice(2, 1n)).to.deep.equal([BigInt(Violation.FeedInvalid), 0n]);
+    });
+
     it("reports a feed that returns no data (no code) as FeedInvalid instead of reverting", async () => {
       const { policy, configs, stranger } = await setup();
       // Governance points BTC at an address without code: the call "succeeds" with empty return data.

@@ -1072,8 +1072,7 @@ describe("TradeLedger", () => {
             const reason = l.log.name === "SignalAccepted" ? 0 : Number(a.reason);
             head = signalLink(head, a.sequence as bigint, a.reportHash as string, reason);
           } else {
-            // `fill` is also an Array method name, so read the argument by name explicitly.
-            const raw = a.getValue("fill") as [bigint, bigint, bigint, bigint, string, bigint];
+            const raw = a.getValue("record") as [bigint, bigint, bigint, bigint, string, bigint];
             let x: Fill = {
               asset: Number(raw[0]),
               quantityE8: raw[1],
