@@ -1,7 +1,16 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", "types/ethers-contracts/", "frontend/dist/", "coverage/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "artifacts/",
+      "cache/",
+      "types/ethers-contracts/",
+      "frontend/dist/",
+      "coverage/",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
