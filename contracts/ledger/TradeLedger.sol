@@ -158,13 +158,7 @@ contract TradeLedger is IOracleConfigConsumer {
         }
         accepted = reason == IRiskPolicy.Violation.None;
         // Sequences skipped since the last report were never accepted: clear their ring bits.
-        uint64 skipped = report.sequence - s.signalSequence - 1;
-        if (skipped >= RING) {
-            s.acceptedBits = 0;
-        } else {
-            for (uint64 q = s.signalSequence + 1; q < report.sequence; ++q)
-                s.acceptedBits &= ~uint8(1 << (q % RING));
-        }
+        if (report.sequence != s.signalSequence + 1) s.acceptedBits = _clearSkipped(s, report.sequence);
         s.signalSequence = report.sequence;
         uint8 bit = uint8(1 << (report.sequence % RING));
         bytes32 newHead = keccak256(
@@ -230,6 +224,13 @@ contract TradeLedger is IOracleConfigConsumer {
             policy.tripBreaker(IRiskPolicy.KillLevel.ReduceOnly, "fill-breach");
             tripped = true;
         }
+    }
+
+    /// @dev Ring bits of the sequences strictly between the last processed one and `sequence`, cleared.
+    function _clearSkipped(State memory s, uint64 sequence) private pure returns (uint8 bits) {
+        if (sequence - s.signalSequence > RING) return 0;
+        bits = s.acceptedBits;
+        for (uint64 q = s.signalSequence + 1; q < sequence; ++q) bits &= ~uint8(1 << (q % RING));
     }
 
     /// @notice The head of the hash chain over every signal and fill recorded.
