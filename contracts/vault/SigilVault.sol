@@ -82,7 +82,6 @@ contract SigilVault is
     error SigilVaultDepositsPaused();
     error SigilVaultNavStale(uint64 lastNav, uint256 ttl);
     error SigilVaultNothingToClaim(address controller);
-    error SigilVaultNotController(address caller, address controller);
     error SigilVaultRequestAlreadyFulfilled(uint64 batch);
     error SigilVaultInsufficientIdle(uint256 requested, uint256 idle);
     error SigilVaultOffchainLimit(uint256 wouldBe, uint256 limit);
