@@ -3,37 +3,12 @@
  * from the specification in IRiskPolicy / TradeLedger, so tests can compare the contracts against it.
  */
 
-/** `IRiskPolicy.KillLevel`. */
-export const KillLevel = { Normal: 0, NoNewEntries: 1, ReduceOnly: 2, Flatten: 3 } as const;
-export type KillLevel = (typeof KillLevel)[keyof typeof KillLevel];
+import { FillViolation, KillLevel, Violation } from "../../offchain/protocol/violations.js";
 
-/** `IRiskPolicy.Violation`. */
-export const Violation = {
-  None: 0,
-  AssetNotAllowed: 1,
-  WeightAboveMax: 2,
-  ShortNotAllowed: 3,
-  GrossAboveMax: 4,
-  KillNoNewEntries: 5,
-  KillReduceOnly: 6,
-  KillFlatten: 7,
-  FeedInvalid: 8,
-  FeedStale: 9,
-  PriceDeviation: 10,
-  TimestampOutOfOrder: 11,
-} as const;
-export type Violation = (typeof Violation)[keyof typeof Violation];
-
-/** `TradeLedger` fill violation bits. */
-export const FillBit = {
-  SignalUnknown: 1 << 0,
-  AssetNotListed: 1 << 1,
-  SizeTolerance: 1 << 2,
-  FeedInvalid: 1 << 3,
-  FeedStale: 1 << 4,
-  PriceDeviation: 1 << 5,
-  KillSwitch: 1 << 6,
-} as const;
+// The enums mirror the contracts in one place (offchain/protocol/violations.ts); the rules below are
+// this model's own.
+export { KillLevel, Violation };
+export const FillBit = FillViolation;
 export const TRIPPING_BITS =
   FillBit.SignalUnknown |
   FillBit.AssetNotListed |
