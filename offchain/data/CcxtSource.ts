@@ -1,6 +1,6 @@
 import ccxt from "ccxt";
 import type { Exchange } from "ccxt";
-import type { CandleSeries, OrderBookSnapshot, Ticker, Timeframe } from "../types/market.js";
+import type { CandleSeries, DataFlag, OrderBookSnapshot, Ticker, Timeframe } from "../types/market.js";
 import { TIMEFRAME_MS } from "../types/market.js";
 import type { Clock } from "./Clock.js";
 import { systemClock } from "./Clock.js";
@@ -15,7 +15,7 @@ export interface CcxtSourceOptions {
   /** Any ccxt exchange id (default "weex"): "binance", "kraken", "indodax", "tokocrypto", … */
   readonly exchangeId?: string;
   /** Replaces entries of the exchange's `urls.api` (point it at a simulator or stand-in). */
-  readonly apiUrls?: Record<string, unknown>;
+  readonly apiUrls?: Readonly<{ [api: string]: unknown }> | object;
   /** Extra ccxt constructor config (options, timeout, credentials for later tasks). */
   readonly config?: Record<string, unknown>;
   readonly clock?: Clock;
@@ -51,6 +51,8 @@ export class CcxtSource implements MarketDataSource {
   private readonly registry: SchemaRegistry;
   private readonly onDrift: DriftPolicy;
   private marketsLoaded: Promise<unknown> | undefined;
+  /** Drifted raw rows seen (onDrift "flag") since the last series was built. */
+  private drifted: DataFlag[] = [];
 
   constructor(private readonly options: CcxtSourceOptions = {}) {
     const exchangeId = options.exchangeId ?? "weex";
@@ -66,6 +68,7 @@ export class CcxtSource implements MarketDataSource {
     this.registry = options.registry ?? defaultSchemaRegistry;
     this.onDrift = options.onDrift ?? "throw";
     this.guardJson();
+    this.guardOhlcv();
   }
 
   async fetchCandles(
@@ -288,7 +291,16 @@ export class CcxtSource implements MarketDataSource {
       now: this.clock.now(),
       onDrift: this.onDrift,
     });
-    return { symbol, timeframe, source: this.id, schemaVersion: schema, candles, flags };
+    const drifted = this.drifted;
+    this.drifted = [];
+    return {
+      symbol,
+      timeframe,
+      source: this.id,
+      schemaVersion: schema,
+      candles,
+      flags: [...drifted, ...flags],
+    };
   }
 
   /** Per-exchange paging parameters: ccxt's unified `since/limit` is not enough everywhere. */
@@ -326,6 +338,33 @@ export class CcxtSource implements MarketDataSource {
       const retryAfter = headers?.["Retry-After"] ?? headers?.["retry-after"];
       throw classifyError(e, this.id, parseRetryAfter(retryAfter, this.clock.now()));
     }
+  }
+
+  /**
+   * Checks each raw kline row as ccxt parses it. Needed because ccxt drops rows without a
+   * timestamp when filtering by `since`, so a renamed field would otherwise arrive as "no data".
+   */
+  private guardOhlcv(): void {
+    const ex = this.exchange as unknown as { parseOHLCV: (raw: unknown, market?: unknown) => Row };
+    const original = ex.parseOHLCV.bind(ex);
+    ex.parseOHLCV = (raw: unknown, market?: unknown): Row => {
+      const row = original(raw, market);
+      const bad = !Array.isArray(row) || row.length < 6 || row.slice(0, 6).some((v) => typeof v !== "number");
+      if (bad) {
+        const found = JSON.stringify(raw)?.slice(0, 120) ?? String(raw);
+        const error = new SchemaDriftError(
+          "ohlcv/1",
+          "a kline row [time, open, high, low, close, volume]",
+          found,
+          {
+            source: this.id,
+          },
+        );
+        if (this.onDrift === "throw") throw error;
+        this.drifted.push({ kind: "schema-drift", from: NaN, detail: error.message });
+      }
+      return row;
+    };
   }
 
   /** ccxt returns an unparseable body as a string instead of failing; make that an error. */
