@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { CandleSeries, Ticker } from "../../../offchain/types/market.js";
 import { CcxtSource } from "../../../offchain/data/CcxtSource.js";
 import { ManualClock } from "../../../offchain/data/Clock.js";
 import type { WeexSimulator } from "../../../offchain/venue/weex/WeexSimulator.js";
@@ -27,7 +28,7 @@ describe("live candles and tickers over the simulator's WebSocket (ccxt.pro weex
   it("streams candles, answers heartbeats, reconnects after a drop and backfills the missed candles", async function () {
     const abort = new AbortController();
     const it = src.watchCandles("ETH/USDT", "1h", { signal: abort.signal })[Symbol.asyncIterator]();
-    const first = (await it.next()).value!;
+    const first = (await it.next()).value as CandleSeries;
     expect(first.candles.map((c) => c.timestamp)).to.deep.equal([t0 - 1.5 * H, t0 - 0.5 * H]);
     expect(first.flags.map((f) => f.kind)).to.deep.equal(["partial"]);
     // stay connected across several server pings (ccxt must answer PONG or the server drops us)
@@ -37,7 +38,7 @@ describe("live candles and tickers over the simulator's WebSocket (ccxt.pro weex
     const next = it.next();
     sim.ws.dropConnections();
     clock.advance(3 * H);
-    const after = (await next).value!;
+    const after = (await next).value as CandleSeries;
     const ts = after.candles.map((c) => c.timestamp);
     expect(ts).to.include.members([t0 - 0.5 * H, t0 + 0.5 * H, t0 + 1.5 * H, t0 + 2.5 * H]);
     expect(after.flags.filter((f) => f.kind === "gap")).to.deep.equal([]);
@@ -48,7 +49,7 @@ describe("live candles and tickers over the simulator's WebSocket (ccxt.pro weex
   it("streams tickers", async function () {
     const abort = new AbortController();
     const it = src.watchTicker("ETH/USDT:USDT", { signal: abort.signal })[Symbol.asyncIterator]();
-    const t = (await it.next()).value!;
+    const t = (await it.next()).value as Ticker;
     expect(t.symbol).to.equal("ETH/USDT:USDT");
     expect(t.last).to.be.a("number");
     abort.abort();
