@@ -25,7 +25,10 @@ export function allocationChart(
   for (const p of points) {
     let up = 0;
     let dn = 0;
-    for (const w of Object.values(p.weights)) w > 0 ? (up += w) : (dn += w);
+    for (const w of Object.values(p.weights)) {
+      if (w > 0) up += w;
+      else dn += w;
+    }
     top = Math.max(top, up);
     bottom = Math.min(bottom, dn);
   }
@@ -53,7 +56,10 @@ export function allocationChart(
       const w = p.weights[s] ?? 0;
       if (w === 0) continue;
       const color = PALETTE[symbols.indexOf(s) % PALETTE.length]!;
-      const [a, b] = w > 0 ? [up, (up += w)] : [dn + w, ((dn += w), dn - w)];
+      let a: number;
+      let b: number;
+      if (w > 0) [a, b, up] = [up, up + w, up + w];
+      else [a, b, dn] = [dn + w, dn, dn + w];
       parts.push(
         `<rect x="${n2(x(p.time))}" y="${n2(y(b))}" width="${n2(barW)}" height="${n2(Math.max(0, y(a) - y(b)))}" fill="${color}"/>`,
       );

@@ -36,7 +36,7 @@ export function lineChart(o: LineChartOptions): string {
       lo = Math.min(lo, tr(v));
       hi = Math.max(hi, tr(v));
     }
-  if (o.series.some((s) => s.fill)) ((lo = Math.min(lo, 0)), (hi = Math.max(hi, 0)));
+  if (o.series.some((s) => s.fill)) [lo, hi] = [Math.min(lo, 0), Math.max(hi, 0)];
   if (!Number.isFinite(lo)) [lo, hi] = [0, 1];
   if (hi === lo) [lo, hi] = [lo - 1, hi + 1];
   const t0 = o.times[0] ?? 0;

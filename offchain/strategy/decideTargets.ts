@@ -79,13 +79,16 @@ export async function decideTargets(
     const scale = sizingScale(config, raw, returns, assets, choice, ctx.periodsPerYear);
     for (const [a, w] of Object.entries(raw)) raw[a] = w * scale;
     weights = applyKillSwitch(ctx.held, raw, ctx.killLevel);
-    const grossBefore = gross(raw);
-    // Per-bar expected return of the sized portfolio over the holding period, scaled down by
-    // whatever the kill switch removed.
-    estimatedReturn =
-      grossBefore > 0
-        ? choice.expectedReturn * scale * config.rebalanceEvery * (gross(weights) / grossBefore)
-        : 0;
+    // Return forecast in return units (the optimizer's μ is a rescaled score, not a forecast):
+    // the trailing mean per-bar return of each held asset (the momentum premise, drift persists),
+    // times the holding period.
+    assets.forEach((a, j) => {
+      const w = weights[a];
+      if (!w) return;
+      let mean = 0;
+      for (const row of returns) mean += row[j]! / returns.length;
+      estimatedReturn += w * mean * config.rebalanceEvery;
+    });
   } else if (ctx.killLevel !== KillLevel.Normal) {
     weights = applyKillSwitch(ctx.held, {}, ctx.killLevel);
   }
