@@ -30,7 +30,7 @@ export interface ActionListOptions {
 function roundDown(x: number, digits: number): number {
   if (x <= 0) return 0;
   const step = Math.pow(10, Math.floor(Math.log10(x)) - digits + 1);
-  return Math.floor(x / step + 1e-9) * step;
+  return Number((Math.floor(x / step + 1e-9) * step).toPrecision(digits));
 }
 
 function sig(x: number, digits = 6): number {
