@@ -1,0 +1,61 @@
+import { EngineError } from "../engine/errors.js";
+import { backtestCommand } from "./backtestCommand.js";
+import type { CliIo } from "./CliIo.js";
+import { decideCommand } from "./decideCommand.js";
+import { reportCommand } from "./reportCommand.js";
+import { verifyLogCommand } from "./verifyLogCommand.js";
+import { walkforwardCommand } from "./walkforwardCommand.js";
+
+const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<number>> = {
+  backtest: backtestCommand,
+  walkforward: walkforwardCommand,
+  decide: decideCommand,
+  report: reportCommand,
+  "verify-log": verifyLogCommand,
+};
+
+const HELP = `sigil — Sigil engine command line
+
+Usage: sigil <command> [options]     (sigil <command> --help for its options)
+
+Commands:
+  backtest      event-driven backtest on the shared data; writes a run directory and report
+  walkforward   rolling in-sample selection / out-of-sample backtests
+  decide        one decision now from the latest data: run log, snapshot, manual action list
+  report        HTML and weekly/monthly reports from a run directory
+  verify-log    verify a run_log.jsonl hash chain
+
+Data folder: ../shared/data next to the repository, or SIGIL_DATA_DIR.`;
+
+/**
+ * Runs one CLI invocation and returns the exit code: 0 ok, 1 a check failed (verify-log),
+ * 2 a user error (printed as "error: …" plus a hint, no stack trace), 70 an internal bug (stack).
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    io.out(HELP);
+    return command ? 0 : 2;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    io.err(`error: unknown command "${command}"\nhint: one of ${Object.keys(COMMANDS).join(", ")}`);
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (e) {
+    if (e instanceof EngineError || isOptimizerInputError(e)) {
+      io.err(
+        `error: ${(e as Error).message}${e instanceof EngineError && e.hint ? `\nhint: ${e.hint}` : ""}`,
+      );
+      return 2;
+    }
+    io.err(`internal error (please report): ${(e as Error)?.stack ?? String(e)}`);
+    return 70;
+  }
+}
+
+function isOptimizerInputError(e: unknown): boolean {
+  return e instanceof Error && (e.name === "OptimizerInputError" || e.name === "InfeasibleProblemError");
+}

@@ -1,0 +1,158 @@
+import type { BacktestResult } from "../backtest/BacktestResult.js";
+import type { ExecutionConfig } from "../backtest/ExecutionConfig.js";
+import { runBacktest } from "../backtest/runBacktest.js";
+import type { BacktestOptions } from "../backtest/runBacktest.js";
+import type { ScoreProvider } from "../strategy/ScoreProvider.js";
+import type { StrategyConfig } from "../strategy/StrategyConfig.js";
+import { keccak256, toUtf8Bytes } from "ethers";
+import { canonicalJson } from "../runlog/canonicalJson.js";
+import type { RunLogWriter } from "../runlog/RunLogWriter.js";
+import type { MarketHistory } from "../strategy/ScoreProvider.js";
+import type { RunLogRecord } from "../types/decision.js";
+import { TIMEFRAME_MS } from "../types/market.js";
+import type { Candle, CandleSeries, Timeframe } from "../types/market.js";
+import { HistoricalClock } from "./Clock.js";
+import { DataError, LiveSourceInBacktestError } from "./errors.js";
+import type { OrderRequest } from "./ExecutionVenue.js";
+import { ShadowVenue } from "./ShadowVenue.js";
+import { TradingKernel } from "./TradingKernel.js";
+import type { MarketDataSource } from "./MarketDataSource.js";
+import { withNetworkDisabled } from "./withNetworkDisabled.js";
+
+/** The modes of the one kernel; only this module knows which one is running. */
+export type EngineMode = "backtest" | "shadow" | "paper" | "live";
+
+export interface BacktestWiring {
+  readonly source: MarketDataSource;
+  readonly timeframe: Timeframe;
+  readonly symbols?: readonly string[];
+  readonly provider: ScoreProvider;
+  readonly strategy: StrategyConfig;
+  readonly execution: ExecutionConfig;
+  readonly seed: number;
+  readonly start?: number;
+  readonly end?: number;
+  readonly onProgress?: BacktestOptions["onProgress"];
+  readonly onDecision?: BacktestOptions["onDecision"];
+}
+
+/**
+ * Backtest mode: an offline source, a historical clock and the simulated venue around the shared
+ * kernel. Refuses live sources, and runs with `fetch` disabled so no data can leak in from the
+ * network even through a source that misreports its kind.
+ *
+ * @example
+ * const result = await wireBacktest({ source: new CsvCandleSource(), timeframe: "1d", provider, strategy, execution, seed: 1 });
+ */
+export async function wireBacktest(w: BacktestWiring): Promise<BacktestResult> {
+  if (w.source.kind !== "offline")
+    throw new LiveSourceInBacktestError(
+      `backtest refused source "${w.source.name}": it is a ${w.source.kind} source`,
+      {
+        hint: "backtests replay stored data; use an offline source such as CsvCandleSource",
+      },
+    );
+  return withNetworkDisabled(`backtest source "${w.source.name}"`, async () => {
+    const series = await w.source.load(w.timeframe, w.symbols);
+    return runBacktest({
+      series,
+      provider: w.provider,
+      strategy: w.strategy,
+      execution: w.execution,
+      seed: w.seed,
+      start: w.start,
+      end: w.end,
+      onProgress: w.onProgress,
+      onDecision: w.onDecision,
+    });
+  });
+}
+
+export interface DecisionWiring {
+  readonly source: MarketDataSource;
+  readonly timeframe: Timeframe;
+  readonly symbols?: readonly string[];
+  readonly provider: ScoreProvider;
+  readonly strategy: StrategyConfig;
+  readonly seed: number;
+  /** Decide at this close time (ms) instead of the latest one in the data. */
+  readonly at?: number;
+  readonly capital: number;
+  /** Quantities already held (signed base units). */
+  readonly holdings?: Readonly<Record<string, number>>;
+  readonly runLog: RunLogWriter;
+}
+
+export interface DecisionOutcome {
+  readonly record: RunLogRecord;
+  /** Orders the kernel would send (recorded by the shadow venue, not executed). */
+  readonly orders: readonly OrderRequest[];
+  readonly prices: Readonly<Record<string, number>>;
+  readonly history: MarketHistory;
+  readonly series: readonly CandleSeries[];
+}
+
+/**
+ * Shadow mode for one decision (the \`decide\` command): the same kernel, a shadow venue holding
+ * the given capital and holdings, and a clock fixed at the decision time (the last close), so the
+ * record is reproducible from the same data. Any source kind is accepted; at integration the live
+ * source plugs in here.
+ */
+export async function wireDecision(w: DecisionWiring): Promise<DecisionOutcome> {
+  const series = await w.source.load(w.timeframe, w.symbols);
+  const barMs = TIMEFRAME_MS[w.timeframe];
+  const latest = Math.max(...series.map((s) => (s.candles.at(-1)?.timestamp ?? -Infinity) + barMs));
+  const time = w.at ?? latest;
+  const window = Math.max(w.provider.lookback, w.strategy.covarianceLookback + 1);
+  const candles: Record<string, readonly Candle[]> = {};
+  const symbols: string[] = [];
+  const prices: Record<string, number> = {};
+  for (const s of [...series].sort((a, b) => (a.symbol < b.symbol ? -1 : 1))) {
+    const upTo = s.candles.filter((c) => c.timestamp + barMs <= time);
+    const last = upTo.at(-1);
+    if (!last) continue;
+    prices[s.symbol] = last.close;
+    if (last.timestamp + barMs !== time) continue; // stale at this time: not scored
+    candles[s.symbol] = upTo.slice(-window);
+    symbols.push(s.symbol);
+  }
+  if (symbols.length === 0)
+    throw new DataError(`no symbol has a candle closing at ${new Date(time).toISOString()}`, {
+      hint: "pick a decision time inside the data (--at) or refresh the data",
+    });
+  const history: MarketHistory = { time, timeframe: w.timeframe, symbols, candles };
+  const holdings = w.holdings ?? {};
+  let invested = 0;
+  for (const [s, q] of Object.entries(holdings)) {
+    const p = prices[s];
+    if (p === undefined)
+      throw new DataError(`holding ${s} has no price in the data`, {
+        hint: "check the symbol spelling (e.g. BTC/USDT)",
+      });
+    invested += q * p;
+  }
+  const venue = new ShadowVenue({ cash: w.capital - invested, positions: { ...holdings } });
+  const runId = keccak256(
+    toUtf8Bytes(
+      canonicalJson({
+        kind: "decide",
+        strategy: w.strategy,
+        seed: w.seed,
+        model: w.provider.model,
+        timeframe: w.timeframe,
+      }),
+    ),
+  );
+  const kernel = new TradingKernel({
+    runId,
+    seed: w.seed,
+    provider: w.provider,
+    strategy: w.strategy,
+    venue,
+    clock: new HistoricalClock(time),
+    runLog: w.runLog,
+    periodsPerYear: (365 * 86_400_000) / barMs,
+  });
+  const { record } = await kernel.onDecision(history, prices);
+  return { record, orders: venue.submitted, prices, history, series };
+}
