@@ -30,6 +30,10 @@ export interface QaoaOptions {
   readonly noise?: NoiseModel;
   /** Warm start: angles (in radians, as returned in a previous result) for the first depth tried. */
   readonly initialAngles?: QaoaAngles;
+  /** Simulator threads (1 forces single-threaded; default: by register size). Results do not depend on it. */
+  readonly threads?: number;
+  /** Register size from which the default uses threads (see `QaoaSimulatorOptions`). */
+  readonly minThreadQubits?: number;
 }
 
 export interface QaoaResult extends QaoaAngles {
@@ -68,21 +72,38 @@ export function runQaoa(qubo: Qubo, options: QaoaOptions = {}): QaoaResult {
   if (!Number.isInteger(p) || p < 1 || p > 64)
     throw new OptimizerInputError(`p must be an integer in [1, 64], got ${p}`);
   const mixer = options.mixer ?? "x";
-  const seed = options.seed ?? 0;
   const shots = options.shots ?? 1024;
   if (!Number.isInteger(shots) || shots < 0)
     throw new OptimizerInputError(`shots must be an integer ≥ 0, got ${shots}`);
-  const maxEvaluations = options.maxEvaluations ?? 300;
-  const noise = options.noise ?? {};
-  validateNoise(noise);
+  validateNoise(options.noise ?? {});
   if (mixer !== "x" && qubo.budgetPenalty)
     throw new OptimizerInputError(
       "XY mixers enforce the budget themselves: build the QUBO with budgetPenalty: false",
     );
-  const rng = new Rng(seed);
+  const rng = new Rng(options.seed ?? 0);
 
   const diag = costDiagonal(qubo);
-  const sim = new QaoaSimulator(diag, { mixer, xyQubits: qubo.numDecision, hammingWeight: qubo.kFree });
+  const sim = new QaoaSimulator(diag, {
+    mixer,
+    xyQubits: qubo.numDecision,
+    hammingWeight: qubo.kFree,
+    threads: options.threads,
+    minThreadQubits: options.minThreadQubits,
+  });
+  try {
+    return optimiseAndSample(qubo, sim, options, rng);
+  } finally {
+    sim.dispose();
+  }
+}
+
+function optimiseAndSample(qubo: Qubo, sim: QaoaSimulator, options: QaoaOptions, rng: Rng): QaoaResult {
+  const p = options.p ?? 2;
+  const mixer = sim.mixer;
+  const seed = options.seed ?? 0;
+  const shots = options.shots ?? 1024;
+  const maxEvaluations = options.maxEvaluations ?? 300;
+  const noise = options.noise ?? {};
   const n = sim.numQubits;
   const size = sim.size;
   const decisionMask = (1 << qubo.numDecision) - 1;
