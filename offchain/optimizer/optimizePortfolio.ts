@@ -12,6 +12,7 @@ import { runQaoa } from "./runQaoa.js";
 import { runVqe } from "./runVqe.js";
 import type { VqeOptions } from "./runVqe.js";
 import type { QaoaAngles } from "./runQaoa.js";
+import { integerScaledQubo } from "./integerScaledQubo.js";
 import { isFeasible, selectionCost } from "./selectionCost.js";
 import { solveAnnealing } from "./solveAnnealing.js";
 import { solveExact } from "./solveExact.js";
@@ -38,8 +39,14 @@ export interface OptimizeOptions {
     readonly maxEvaluations?: number;
     readonly noise?: NoiseModel;
     readonly initialAngles?: QaoaAngles;
-    /** Integer-scale the QUBO to this many levels (faster phase layer, slightly coarser objective). */
-    readonly integerLevels?: number;
+    /**
+     * Integer-scale the QUBO to this many levels (faster phase layer, slightly coarser objective).
+     * Default "auto": DEFAULT_INTEGER_LEVELS when that keeps the ground state, else the real QUBO;
+     * "off" always uses the real QUBO.
+     */
+    readonly integerLevels?: number | "auto" | "off";
+    /** Simulator threads (1 forces single-threaded; default by register size). */
+    readonly threads?: number;
     /** Refuse QAOA above this many qubits (default 20) and fall back. */
     readonly maxQubits?: number;
   };
@@ -167,8 +174,13 @@ export async function optimizePortfolio(
   } else {
     const q = options.qaoa ?? {};
     const mixer = q.mixer ?? "xy-ring";
-    const qubo = toQubo(sel, { budgetPenalty: mixer === "x", integerLevels: q.integerLevels });
+    const levels = q.integerLevels ?? "auto";
+    const budgetPenalty = mixer === "x";
     const maxQubits = q.maxQubits ?? 20;
+    const qubo =
+      levels === "auto"
+        ? integerScaledQubo(sel, { budgetPenalty, maxQubits }).qubo
+        : toQubo(sel, { budgetPenalty, integerLevels: levels === "off" ? undefined : levels });
     const reasons: string[] = [];
     if (qubo.numVars > maxQubits) reasons.push(`needs ${qubo.numVars} qubits > maxQubits ${maxQubits}`);
     else if (mixer !== "x" && qubo.numDecision < 2)
@@ -184,6 +196,7 @@ export async function optimizePortfolio(
         maxEvaluations: q.maxEvaluations,
         noise: q.noise,
         initialAngles: q.initialAngles,
+        threads: q.threads,
       });
       let bits = r.bits;
       backend = "statevector";
