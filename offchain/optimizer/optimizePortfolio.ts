@@ -81,6 +81,10 @@ export interface OptimizerMeta {
   readonly qubits: number | null;
   readonly fidelity: number | null;
   readonly ground_probability: number | null;
+  /** Objective evaluations spent on the angles. */
+  readonly evaluations: number | null;
+  /** Whether QAOA ran on the integer-scaled QUBO (table-lookup phase layer). */
+  readonly integer_scaled: boolean | null;
   readonly bound_solver: "exact" | "annealing";
   readonly candidates: readonly string[];
   readonly backend: string;
@@ -177,10 +181,13 @@ export async function optimizePortfolio(
     const levels = q.integerLevels ?? "auto";
     const budgetPenalty = mixer === "x";
     const maxQubits = q.maxQubits ?? 20;
-    const qubo =
+    const { qubo, integer: integerScaled } =
       levels === "auto"
-        ? integerScaledQubo(sel, { budgetPenalty, maxQubits }).qubo
-        : toQubo(sel, { budgetPenalty, integerLevels: levels === "off" ? undefined : levels });
+        ? integerScaledQubo(sel, { budgetPenalty, maxQubits })
+        : {
+            qubo: toQubo(sel, { budgetPenalty, integerLevels: levels === "off" ? undefined : levels }),
+            integer: levels !== "off",
+          };
     const reasons: string[] = [];
     if (qubo.numVars > maxQubits) reasons.push(`needs ${qubo.numVars} qubits > maxQubits ${maxQubits}`);
     else if (mixer !== "x" && qubo.numDecision < 2)
@@ -222,6 +229,8 @@ export async function optimizePortfolio(
         qubits: qubo.numVars,
         fidelity: r.fidelity,
         ground_probability: r.groundProbability,
+        evaluations: r.evaluations,
+        integer_scaled: integerScaled,
       };
       const budget = options.latencyBudgetMs ?? 10_000;
       const minRatio = options.minApproximationRatio ?? 0.95;
@@ -259,6 +268,8 @@ export async function optimizePortfolio(
       qubits: qaoaMeta.qubits ?? null,
       fidelity: qaoaMeta.fidelity ?? null,
       ground_probability: qaoaMeta.ground_probability ?? null,
+      evaluations: qaoaMeta.evaluations ?? null,
+      integer_scaled: qaoaMeta.integer_scaled ?? null,
       bound_solver: bound.solver,
       candidates: problem.assets,
       backend,
