@@ -170,16 +170,16 @@ console.log("");
 const problem20 = syntheticProblem(20, 20, 10);
 for (const [path, integerLevels, threads] of [
   ["real diagonal, 1 thread", undefined, 1],
-  ["real diagonal, default threads", undefined, undefined],
+  ["real diagonal, 2 threads", undefined, 2],
   ["integer levels, 1 thread", 4096, 1],
-  ["integer levels, default threads", 4096, undefined],
+  ["integer levels, 2 threads", 4096, 2],
 ] as const) {
   const qubo = toQubo(problem20.selection, { budgetPenalty: false, integerLevels });
   const t0 = performance.now();
   const r = runQaoa(qubo, { p: 3, mixer: "xy-ring", seed: 1, threads });
   record(path, (performance.now() - t0) / 1000, r.evaluations, r.groundProbability);
 }
-// The orchestrator's default path: auto integer levels (ground state checked), default threads.
+// The orchestrator's default path: auto integer levels (ground state checked), default threads (1).
 {
   const t0 = performance.now();
   const choice = await optimizePortfolio(syntheticInput(20, 20, 10), {

@@ -68,6 +68,7 @@ describe("optimizer: QAOA simulator worker threads", () => {
     const diag = (n: number): Float64Array => new Float64Array(1 << n);
     expect(new QaoaSimulator(diag(10), { threads: 2 }).threads).to.equal(1); // chunk < one cache block
     expect(new QaoaSimulator(diag(13)).threads).to.equal(1);
+    expect(new QaoaSimulator(diag(16)).threads).to.equal(1); // threads did not pay when measured
     expect(new QaoaSimulator(diag(14), { threads: 1 }).threads).to.equal(1);
     expect(new QaoaSimulator(diag(14), { threads: 3 }).threads).to.equal(2); // power of two
     expect(new QaoaSimulator(diag(13), { minThreadQubits: 13, threads: 2 }).threads).to.equal(2);
