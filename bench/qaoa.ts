@@ -1,17 +1,20 @@
-// QAOA simulator benchmark: time per expectation evaluation, memory per amplitude, comparison
-// with the `quantum-circuit` npm simulator on the same exported circuits, and a full angle
-// optimisation at n = 20, p = 3. Run: npm run bench:qaoa  (results also go to bench/results/).
+// QAOA simulator benchmark: time per expectation evaluation (single thread), memory per amplitude,
+// comparison with the `quantum-circuit` npm simulator on the same exported circuits, one thread
+// against two per register size, and a full angle optimisation at n = 20, p = 3.
+// Run: npm run bench:qaoa  (results also go to bench/results/).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import QuantumCircuit from "quantum-circuit";
 import { buildQaoaCircuit } from "../offchain/optimizer/circuit.js";
 import { costDiagonal } from "../offchain/optimizer/costDiagonal.js";
 import { QaoaSimulator } from "../offchain/optimizer/QaoaSimulator.js";
+import { optimizePortfolio } from "../offchain/optimizer/optimizePortfolio.js";
 import { runQaoa } from "../offchain/optimizer/runQaoa.js";
+import { closeStatevectorPool } from "../offchain/optimizer/StatevectorPool.js";
 import { toIsing } from "../offchain/optimizer/toIsing.js";
 import { toQasm } from "../offchain/optimizer/toQasm.js";
 import { toQubo } from "../offchain/optimizer/toQubo.js";
-import { syntheticProblem } from "./syntheticProblem.js";
+import { syntheticInput, syntheticProblem } from "./syntheticProblem.js";
 
 interface Row {
   n: number;
@@ -54,7 +57,7 @@ for (const n of [12, 16, 20, 22]) {
     const t0 = performance.now();
     const diag = costDiagonal(qubo);
     const diagMs = performance.now() - t0;
-    const sim = new QaoaSimulator(diag, { mixer: "x" });
+    const sim = new QaoaSimulator(diag, { mixer: "x", threads: 1 });
     const measuredBytes = (process.memoryUsage().arrayBuffers - before) / sim.size;
     for (const p of [1, 3]) {
       const row: Row = {
@@ -90,37 +93,116 @@ for (const n of [12, 16, 20, 22]) {
   }
 }
 
-// Full angle optimisation: grid + Nelder–Mead at p = 1, INTERP warm starts to p = 3.
-const full: {
+// One thread against two: evaluations at p = 3 alternate between the two simulators so that load
+// from other jobs hits both alike; the median of each is reported.
+const threadRows: {
   n: number;
-  p: number;
+  mixer: string;
   diagonal: string;
+  oneThreadMs: number;
+  twoThreadMs: number;
+  speedup: number;
+}[] = [];
+console.log("\nthreads (p = 3, median of alternating runs)");
+console.log("n   mixer     diagonal         1 thread ms  2 threads ms  speed-up");
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+for (const n of [12, 13, 14, 15, 16, 18, 20, 22])
+  for (const mixer of ["x", "xy-ring"] as const)
+    for (const diagonal of ["real", "integer-levels"] as const) {
+      if (n < 14 && diagonal === "real") continue;
+      const k = Math.floor(n / 2);
+      const qubo = toQubo(syntheticProblem(n, n, k).selection, {
+        budgetPenalty: mixer === "x",
+        integerLevels: diagonal === "real" ? undefined : 4096,
+      });
+      const diag = costDiagonal(qubo);
+      const sims = [1, 2].map(
+        (threads) => new QaoaSimulator(diag, { mixer, hammingWeight: k, threads, minThreadQubits: 1 }),
+      );
+      const { gammas, betas } = angles(3);
+      const times: number[][] = [[], []];
+      const budget = n >= 20 ? 4000 : 1500;
+      const t0 = performance.now();
+      for (let round = 0; round < 200 && (performance.now() - t0 < budget || round < 3); round++)
+        sims.forEach((sim, i) => {
+          const t = performance.now();
+          sim.evaluate(gammas, betas);
+          if (round > 0) times[i]!.push(performance.now() - t); // round 0 warms up the JIT
+        });
+      sims.forEach((sim) => sim.dispose());
+      const [one, two] = times.map(median) as [number, number];
+      threadRows.push({ n, mixer, diagonal, oneThreadMs: one, twoThreadMs: two, speedup: one / two });
+      console.log(
+        `${String(n).padEnd(4)}${mixer.padEnd(10)}${diagonal.padEnd(17)}${one.toFixed(2).padStart(11)}` +
+          `${two.toFixed(2).padStart(14)}${(one / two).toFixed(2).padStart(10)}`,
+      );
+    }
+
+// Full angle optimisation at n = 20, p = 3 with the default budget: 6×5 grid + Nelder–Mead at
+// p = 1, INTERP warm starts to p = 3, each depth stopping at the relative tolerance or 120 evaluations.
+const full: {
+  path: string;
   seconds: number;
   evaluations: number;
-  groundProbability: number;
+  msPerEvaluation: number;
+  groundProbability: number | null;
 }[] = [];
-for (const integerLevels of [undefined, 4096]) {
-  const problem = syntheticProblem(20, 20, 10);
-  const qubo = toQubo(problem.selection, { budgetPenalty: false, integerLevels });
-  const t0 = performance.now();
-  const r = runQaoa(qubo, { p: 3, mixer: "xy-ring", seed: 1, maxEvaluations: 60 });
-  const seconds = (performance.now() - t0) / 1000;
+const record = (
+  path: string,
+  seconds: number,
+  evaluations: number,
+  groundProbability: number | null,
+): void => {
   full.push({
-    n: 20,
-    p: 3,
-    diagonal: integerLevels ? "integer-levels" : "real",
+    path,
     seconds,
-    evaluations: r.evaluations,
-    groundProbability: r.groundProbability,
+    evaluations,
+    msPerEvaluation: (seconds * 1000) / evaluations,
+    groundProbability,
   });
   console.log(
-    `full optimisation n=20 p=3 xy-ring (${integerLevels ? "integer-levels" : "real"}): ${seconds.toFixed(2)} s, ` +
-      `${r.evaluations} evaluations, P(optimum) = ${r.groundProbability.toExponential(2)}`,
+    `full optimisation n=20 p=3 xy-ring, ${path}: ${seconds.toFixed(2)} s, ${evaluations} evaluations ` +
+      `(${((seconds * 1000) / evaluations).toFixed(1)} ms each)` +
+      (groundProbability === null ? "" : `, P(optimum) = ${groundProbability.toExponential(2)}`),
+  );
+};
+console.log("");
+const problem20 = syntheticProblem(20, 20, 10);
+for (const [path, integerLevels, threads] of [
+  ["real diagonal, 1 thread", undefined, 1],
+  ["real diagonal, 2 threads", undefined, 2],
+  ["integer levels, 1 thread", 4096, 1],
+  ["integer levels, 2 threads", 4096, 2],
+] as const) {
+  const qubo = toQubo(problem20.selection, { budgetPenalty: false, integerLevels });
+  const t0 = performance.now();
+  const r = runQaoa(qubo, { p: 3, mixer: "xy-ring", seed: 1, threads });
+  record(path, (performance.now() - t0) / 1000, r.evaluations, r.groundProbability);
+}
+// The orchestrator's default path: auto integer levels (ground state checked), default threads (1).
+{
+  const t0 = performance.now();
+  const choice = await optimizePortfolio(syntheticInput(20, 20, 10), {
+    seed: 1,
+    topN: 20,
+    qaoa: { p: 3 },
+    latencyBudgetMs: 60_000,
+  });
+  record(
+    `optimizePortfolio default path (${choice.optimizer_meta.integer_scaled ? "integer levels" : "real diagonal"}, answer from ${choice.optimizer_meta.solver})`,
+    (performance.now() - t0) / 1000,
+    choice.optimizer_meta.evaluations ?? 0,
+    choice.optimizer_meta.ground_probability,
   );
 }
+await closeStatevectorPool();
 
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 writeFileSync(
   new URL("./results/qaoa.json", import.meta.url),
-  JSON.stringify({ node: process.version, cpu: cpus()[0]?.model, rows, full }, null, 2) + "\n",
+  JSON.stringify(
+    { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, rows, threads: threadRows, full },
+    null,
+    2,
+  ) + "\n",
 );

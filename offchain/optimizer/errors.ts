@@ -31,6 +31,11 @@ export class ProblemTooLargeError extends OptimizerError {
   override readonly name: string = "ProblemTooLargeError";
 }
 
+/** The statevector worker threads failed to start or stopped answering; the pool is shut down. */
+export class WorkerPoolError extends OptimizerError {
+  override readonly name: string = "WorkerPoolError";
+}
+
 /** Base for QPU provider failures. */
 export class QpuError extends OptimizerError {
   override readonly name: string = "QpuError";

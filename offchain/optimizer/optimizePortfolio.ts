@@ -12,6 +12,7 @@ import { runQaoa } from "./runQaoa.js";
 import { runVqe } from "./runVqe.js";
 import type { VqeOptions } from "./runVqe.js";
 import type { QaoaAngles } from "./runQaoa.js";
+import { integerScaledQubo } from "./integerScaledQubo.js";
 import { isFeasible, selectionCost } from "./selectionCost.js";
 import { solveAnnealing } from "./solveAnnealing.js";
 import { solveExact } from "./solveExact.js";
@@ -38,8 +39,14 @@ export interface OptimizeOptions {
     readonly maxEvaluations?: number;
     readonly noise?: NoiseModel;
     readonly initialAngles?: QaoaAngles;
-    /** Integer-scale the QUBO to this many levels (faster phase layer, slightly coarser objective). */
-    readonly integerLevels?: number;
+    /**
+     * Integer-scale the QUBO to this many levels (faster phase layer, slightly coarser objective).
+     * Default "auto": DEFAULT_INTEGER_LEVELS when that keeps the ground state, else the real QUBO;
+     * "off" always uses the real QUBO.
+     */
+    readonly integerLevels?: number | "auto" | "off";
+    /** Simulator threads (1 forces single-threaded; default by register size). */
+    readonly threads?: number;
     /** Refuse QAOA above this many qubits (default 20) and fall back. */
     readonly maxQubits?: number;
   };
@@ -74,6 +81,10 @@ export interface OptimizerMeta {
   readonly qubits: number | null;
   readonly fidelity: number | null;
   readonly ground_probability: number | null;
+  /** Objective evaluations spent on the angles. */
+  readonly evaluations: number | null;
+  /** Whether QAOA ran on the integer-scaled QUBO (table-lookup phase layer). */
+  readonly integer_scaled: boolean | null;
   readonly bound_solver: "exact" | "annealing";
   readonly candidates: readonly string[];
   readonly backend: string;
@@ -167,8 +178,16 @@ export async function optimizePortfolio(
   } else {
     const q = options.qaoa ?? {};
     const mixer = q.mixer ?? "xy-ring";
-    const qubo = toQubo(sel, { budgetPenalty: mixer === "x", integerLevels: q.integerLevels });
+    const levels = q.integerLevels ?? "auto";
+    const budgetPenalty = mixer === "x";
     const maxQubits = q.maxQubits ?? 20;
+    const { qubo, integer: integerScaled } =
+      levels === "auto"
+        ? integerScaledQubo(sel, { budgetPenalty, maxQubits })
+        : {
+            qubo: toQubo(sel, { budgetPenalty, integerLevels: levels === "off" ? undefined : levels }),
+            integer: levels !== "off",
+          };
     const reasons: string[] = [];
     if (qubo.numVars > maxQubits) reasons.push(`needs ${qubo.numVars} qubits > maxQubits ${maxQubits}`);
     else if (mixer !== "x" && qubo.numDecision < 2)
@@ -184,6 +203,7 @@ export async function optimizePortfolio(
         maxEvaluations: q.maxEvaluations,
         noise: q.noise,
         initialAngles: q.initialAngles,
+        threads: q.threads,
       });
       let bits = r.bits;
       backend = "statevector";
@@ -209,6 +229,8 @@ export async function optimizePortfolio(
         qubits: qubo.numVars,
         fidelity: r.fidelity,
         ground_probability: r.groundProbability,
+        evaluations: r.evaluations,
+        integer_scaled: integerScaled,
       };
       const budget = options.latencyBudgetMs ?? 10_000;
       const minRatio = options.minApproximationRatio ?? 0.95;
@@ -246,6 +268,8 @@ export async function optimizePortfolio(
       qubits: qaoaMeta.qubits ?? null,
       fidelity: qaoaMeta.fidelity ?? null,
       ground_probability: qaoaMeta.ground_probability ?? null,
+      evaluations: qaoaMeta.evaluations ?? null,
+      integer_scaled: qaoaMeta.integer_scaled ?? null,
       bound_solver: bound.solver,
       candidates: problem.assets,
       backend,

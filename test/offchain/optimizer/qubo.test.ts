@@ -3,8 +3,10 @@ import { expectClose } from "../../helpers/expectClose.js";
 import { buildProblem } from "../../../offchain/optimizer/buildProblem.js";
 import { costDiagonal, compressDiagonal } from "../../../offchain/optimizer/costDiagonal.js";
 import { InfeasibleProblemError, OptimizerInputError } from "../../../offchain/optimizer/errors.js";
+import { integerScaledQubo } from "../../../offchain/optimizer/integerScaledQubo.js";
 import { isFeasible, selectionCost } from "../../../offchain/optimizer/selectionCost.js";
 import { solveExact } from "../../../offchain/optimizer/solveExact.js";
+import { popcount } from "../../../offchain/optimizer/QaoaSimulator.js";
 import { isingEnergy, toIsing } from "../../../offchain/optimizer/toIsing.js";
 import { decodeQubo, quboEnergy, toQubo } from "../../../offchain/optimizer/toQubo.js";
 import { randomInput } from "./fixtures.js";
@@ -103,5 +105,35 @@ describe("optimizer: problem translation, QUBO and Ising", () => {
     const returns = ok.returns.map((r) => [...r]);
     returns[3]![2] = Infinity;
     expect(() => buildProblem({ ...ok, returns })).to.throw(OptimizerInputError, /returns\[3\]\[2\]/);
+  });
+
+  it("auto integer scaling keeps the ground state, and falls back to the real QUBO when rounding would lose it", () => {
+    for (let seed = 60; seed < 70; seed++) {
+      const sel = buildProblem({ ...randomInput(seed, 9, false), k: 3 }).selection;
+      for (const budgetPenalty of [true, false]) {
+        const { qubo, integer } = integerScaledQubo(sel, { budgetPenalty });
+        expect(integer).to.equal(true);
+        expect(qubo.energyScale).to.be.above(1);
+        const diag = costDiagonal(qubo);
+        let best = -1;
+        for (let i = 0; i < diag.length; i++)
+          if ((budgetPenalty || popcount(i) === 3) && (best < 0 || diag[i]! < diag[best]!)) best = i;
+        const x = decodeQubo(qubo, sel.n, best);
+        expectClose(selectionCost(sel, x), solveExact(sel).cost, 1e-12);
+      }
+    }
+    // Two assets 1e-6 apart in a range of ~1: 16 levels cannot tell them apart.
+    const sel = {
+      n: 4,
+      k: 1,
+      linear: Float64Array.from([-1, -1 + 1e-6, 0, 0.5]),
+      quadratic: new Float64Array(16),
+      fixed: new Int8Array(4).fill(-1),
+      groups: [],
+    };
+    const coarse = integerScaledQubo(sel, { budgetPenalty: false, levels: 16 });
+    expect(coarse.integer).to.equal(false);
+    expect(coarse.qubo.energyScale).to.equal(1);
+    expect(integerScaledQubo(sel, { budgetPenalty: false, levels: 1e8 }).integer).to.equal(true);
   });
 });
