@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { analyzeBacktest } from "../backtest/analyzeBacktest.js";
 import { CsvCandleSource } from "../backtest/CsvCandleSource.js";
+import { StoreCandleSource } from "../engine/StoreCandleSource.js";
 import { wireBacktest } from "../engine/wiring.js";
 import { htmlReport } from "../report/htmlReport.js";
 import { formatPeriodicReport, periodicReport } from "../report/periodicReport.js";
@@ -25,6 +26,7 @@ import {
   seedFrom,
   strategyFromFlags,
 } from "./commonOptions.js";
+import { openStore } from "./openStore.js";
 import { parseCommandArgs } from "./parseCommandArgs.js";
 import { progress } from "./progress.js";
 
@@ -35,6 +37,8 @@ Usage: sigil backtest [options]
   --from DATE / --to DATE    first decision / last bar (e.g. 2020-01-01)
   --out DIR                  run directory (default runs/backtest-<run id>)
   --snapshots last|all|none  portfolio_snapshot.png for the last or every decision (default last)
+  --store URL [--venue V]    replay candles ingested with \`sigil ingest\` (sqlite:PATH or postgres://…)
+                             from venue V (default weex) instead of the shared CSV files
 
 ${STRATEGY_HELP}
 
@@ -51,6 +55,8 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
     to: { type: "string" },
     out: { type: "string" },
     snapshots: { type: "string", default: "last" },
+    store: { type: "string" },
+    venue: { type: "string", default: "weex" },
   });
   if (v.help) {
     io.out(HELP);
@@ -67,8 +73,10 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   const bar = progress(io, "backtest");
   let out = v.out === undefined ? null : String(v.out);
   const pendingSnapshots: Array<[RunLogRecord, number]> = [];
+  const store = v.store === undefined ? undefined : openStore(String(v.store));
+  const source = store ? new StoreCandleSource(store, String(v.venue)) : new CsvCandleSource();
   const result = await wireBacktest({
-    source: new CsvCandleSource(),
+    source,
     timeframe,
     symbols: parseSymbols(v.symbols),
     provider: movingAverageMomentum(ma),
@@ -82,6 +90,7 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
       snapshots === "all" ? (record, point) => void pendingSnapshots.push([record, point.equity]) : undefined,
   });
   bar.stop();
+  await store?.close();
   out ??= join("runs", `backtest-${result.runId.slice(2, 12)}`);
   const analysis = analyzeBacktest(result);
   const settings = { timeframe, symbols: result.symbols, seed, movingAverages: ma, strategy, execution };

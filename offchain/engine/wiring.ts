@@ -16,14 +16,14 @@ import { DataError, LiveSourceInBacktestError } from "./errors.js";
 import type { OrderRequest } from "./ExecutionVenue.js";
 import { ShadowVenue } from "./ShadowVenue.js";
 import { TradingKernel } from "./TradingKernel.js";
-import type { MarketDataSource } from "./MarketDataSource.js";
+import type { CandleHistorySource } from "./CandleHistorySource.js";
 import { withNetworkDisabled } from "./withNetworkDisabled.js";
 
 /** The modes of the one kernel; only this module knows which one is running. */
 export type EngineMode = "backtest" | "shadow" | "paper" | "live";
 
 export interface BacktestWiring {
-  readonly source: MarketDataSource;
+  readonly source: CandleHistorySource;
   readonly timeframe: Timeframe;
   readonly symbols?: readonly string[];
   readonly provider: ScoreProvider;
@@ -69,7 +69,7 @@ export async function wireBacktest(w: BacktestWiring): Promise<BacktestResult> {
 }
 
 export interface DecisionWiring {
-  readonly source: MarketDataSource;
+  readonly source: CandleHistorySource;
   readonly timeframe: Timeframe;
   readonly symbols?: readonly string[];
   readonly provider: ScoreProvider;

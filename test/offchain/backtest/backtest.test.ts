@@ -19,7 +19,7 @@ import { runBacktest } from "../../../offchain/backtest/runBacktest.js";
 import type { BacktestOptions } from "../../../offchain/backtest/runBacktest.js";
 import { walkForward } from "../../../offchain/backtest/walkForward.js";
 import { LiveSourceInBacktestError } from "../../../offchain/engine/errors.js";
-import type { MarketDataSource } from "../../../offchain/engine/MarketDataSource.js";
+import type { CandleHistorySource } from "../../../offchain/engine/CandleHistorySource.js";
 import { wireBacktest } from "../../../offchain/engine/wiring.js";
 import { writeRunDirectory } from "../../../offchain/report/runDirectory.js";
 import { canonicalJson } from "../../../offchain/runlog/canonicalJson.js";
@@ -40,7 +40,7 @@ const basket = ["A", "B", "C", "D"].map((b, i) =>
   syntheticSeries(`${b}/USDT`, 160, 10 + i, { drift: (i - 1.5) * 0.003 }),
 );
 const base: BacktestOptions = { series: basket, provider, strategy, execution, seed: 3 };
-const offline = (series: readonly CandleSeries[]): MarketDataSource => ({
+const offline = (series: readonly CandleSeries[]): CandleHistorySource => ({
   name: "mem",
   kind: "offline",
   load: async () => [...series],
@@ -88,7 +88,7 @@ describe("backtest", () => {
 
   describe("offline-only wiring", () => {
     it("refuses a live source", async () => {
-      const live: MarketDataSource = { name: "weex-ws", kind: "live", load: async () => basket };
+      const live: CandleHistorySource = { name: "weex-ws", kind: "live", load: async () => basket };
       let err: unknown;
       try {
         await wireBacktest({ source: live, timeframe: "1d", provider, strategy, execution, seed: 1 });
@@ -99,7 +99,7 @@ describe("backtest", () => {
     });
 
     it("fails a source that claims to be offline but calls the network, and restores fetch", async () => {
-      const liar: MarketDataSource = {
+      const liar: CandleHistorySource = {
         name: "liar",
         kind: "offline",
         load: async () => {
