@@ -36,7 +36,7 @@ export function ema(x: ArrayLike<number>, period: number, from = 0): Indicator {
  * it gives the same for Wilder smoothing (RSI).
  *
  * @example
- * emaConvergence(26) // ≈ 530 steps for 1e-15
+ * emaConvergence(26) // 449 steps for 1e-15
  */
 export function emaConvergence(period: number, relTol = 1e-15, smoothing = 2 / (period + 1)): number {
   return Math.ceil(Math.log(relTol) / Math.log(1 - smoothing));
