@@ -39,4 +39,6 @@ export interface Model {
   versionHash(): string;
   version(): ModelVersion;
   modelCard(): ModelDescription;
+  /** Frees native/WASM/tensor memory; afterwards only the hash, card and save still work. */
+  dispose?(): void;
 }

@@ -12,7 +12,7 @@ export interface WalkForwardOptions {
   /** How far the window moves between folds (usually = testWindow: non-overlapping tests). */
   readonly step: number;
   readonly seed: number;
-  /** Called after each fold, e.g. to keep the last model for its card. */
+  /** Called after each fold, e.g. to keep the last model for its card; the model is disposed right after. */
   readonly onFold?: (fold: WalkForwardFold, model: Model) => void | Promise<void>;
 }
 
@@ -100,6 +100,8 @@ export async function walkForward(
     };
     folds.push(fold);
     await options.onFold?.(fold, model);
+    // fold models are done once scored; free WASM boosters and tensors (hash and card still work)
+    model.dispose?.();
   }
   return { folds, predictions };
 }

@@ -18,7 +18,9 @@ import {
 } from "../../../offchain/models/validation/metrics.js";
 import { monteCarloNull } from "../../../offchain/models/validation/monteCarloNull.js";
 import { rankCorrelation } from "../../../offchain/models/validation/rankCorrelation.js";
+import { validateAndCard } from "../../../offchain/models/validation/validateAndCard.js";
 import { walkForward } from "../../../offchain/models/validation/walkForward.js";
+import { GradientBoostingModel } from "../../../offchain/models/GradientBoostingModel.js";
 import { writeModelCard } from "../../../offchain/models/validation/writeModelCard.js";
 import { Rng } from "../../../offchain/optimizer/rng.js";
 import { expectClose } from "../../helpers/expectClose.js";
@@ -162,6 +164,27 @@ describe("models: walk-forward validation, metrics, model cards", () => {
         last!.versionHash(),
       ])
         expect(md).to.include(s);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("validateAndCard: final model on the latest window, artefact and card side by side, reloadable", async () => {
+    const ds = realDataset();
+    const dir = await mkdtemp(join(tmpdir(), "sigil-vc-"));
+    try {
+      const opts = { trainWindow: 400, testWindow: 120, step: 120, seed: 3, resamples: 100, runs: 100 };
+      const r = await validateAndCard(ds, () => new GradientBoostingModel(), opts, dir);
+      const T = ds.timestamps.length;
+      expect(r.card.training!.to).to.equal(ds.timestamps[T - 1]);
+      expect(r.card.training!.from).to.equal(ds.timestamps[T - 400]);
+      expect(r.card.validation!.scheme.folds).to.equal(r.walkForward.folds.length);
+      const loaded = await GradientBoostingModel.load(dir);
+      expect(loaded.versionHash()).to.equal(r.model.versionHash());
+      const json = JSON.parse(await readFile(join(dir, "model-card.json"), "utf8"));
+      expect(json.versionHash).to.equal(r.model.versionHash());
+      loaded.dispose();
+      (r.model as GradientBoostingModel).dispose();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
