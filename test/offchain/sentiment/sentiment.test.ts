@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { alignSentiment } from "../../../offchain/sentiment/alignSentiment.js";
 import { CsvNewsSource } from "../../../offchain/sentiment/CsvNewsSource.js";
 import { dailySentiment } from "../../../offchain/sentiment/dailySentiment.js";
 import { SentimentInputError } from "../../../offchain/sentiment/errors.js";
@@ -70,5 +71,36 @@ describe("sentiment: scoring, asset mapping, daily aggregation", () => {
     expect(d0.count).to.equal(same.length);
     expectClose(d0.score!, same.reduce((a, h) => a + scoreHeadline(h.text), 0) / same.length, 1e-12);
     expect(() => dailySentiment(all, ["BTC"], from + 5, to)).to.throw(SentimentInputError, /day starts/);
+  });
+});
+
+describe("sentiment: alignment to candles without lookahead", () => {
+  it("daily candles get their own day; hourly candles the previous day; missing stays null", () => {
+    const d0 = Date.UTC(2021, 0, 1);
+    const daily = dailySentiment(
+      [
+        { timestamp: d0 + 8 * 3_600_000, source: "x", text: "Bitcoin surges" },
+        { timestamp: d0 + 2 * DAY + 3_600_000, source: "x", text: "Bitcoin plunges" },
+      ],
+      ["BTC"],
+      d0,
+      d0 + 3 * DAY,
+    );
+    const s1 = daily[0]!.score!;
+    const s3 = daily[2]!.score!;
+    expect(s1).to.be.above(0);
+    expect(alignSentiment(daily, [d0, d0 + DAY, d0 + 2 * DAY, d0 + 3 * DAY], "1d")).to.deep.equal([
+      s1,
+      null,
+      s3,
+      null,
+    ]);
+    // an hourly candle on day 1 closes before day 1 ends: it may only use day 0 (outside the range → null)
+    const h = alignSentiment(daily, [d0 + 10 * 3_600_000, d0 + 23 * 3_600_000, d0 + DAY + 3_600_000], "1h");
+    expect(h).to.deep.equal([null, s1, s1]); // the 23:00 candle closes at midnight, when day 1 has ended
+    expect(() => alignSentiment(dailySentiment([], ["BTC", "ETH"], d0, d0 + DAY), [d0], "1d")).to.throw(
+      SentimentInputError,
+      /one asset/,
+    );
   });
 });
