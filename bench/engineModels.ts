@@ -7,7 +7,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { buildFeatureFrame } from "../offchain/features/buildFeatureFrame.js";
-import { dataDir } from "../offchain/features/dataDir.js";
+import { dataDir } from "../offchain/data/dataDir.js";
 import { FEATURES_VERSION } from "../offchain/features/featuresVersion.js";
 import { loadCandleCsv } from "../offchain/features/loadCandleCsv.js";
 import { logReturns } from "../offchain/features/logReturns.js";

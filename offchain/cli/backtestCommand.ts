@@ -9,7 +9,11 @@ import { formatPeriodicReport, periodicReport } from "../report/periodicReport.j
 import { portfolioSnapshotSvg } from "../report/portfolioSnapshotSvg.js";
 import { renderPng } from "../report/renderPng.js";
 import { RUN_FILES, writeRunDirectory } from "../report/runDirectory.js";
-import { ConfigError } from "../engine/errors.js";
+import { ConfigError, DataError } from "../engine/errors.js";
+import { ModelError } from "../models/errors.js";
+import { loadModel } from "../models/loadModel.js";
+import type { ScoreProvider } from "../strategy/ScoreProvider.js";
+import { modelScoreProvider } from "../strategy/modelScoreProvider.js";
 import { movingAverageMomentum } from "../strategy/movingAverageMomentum.js";
 import type { RunLogRecord } from "../types/decision.js";
 import type { CliIo } from "./CliIo.js";
@@ -37,6 +41,7 @@ Usage: sigil backtest [options]
   --from DATE / --to DATE    first decision / last bar (e.g. 2020-01-01)
   --out DIR                  run directory (default runs/backtest-<run id>)
   --snapshots last|all|none  portfolio_snapshot.png for the last or every decision (default last)
+  --model DIR                score with a model trained by \`sigil train\` instead of the MA baseline
   --store URL [--venue V]    replay candles ingested with \`sigil ingest\` (sqlite:PATH or postgres://…)
                              from venue V (default weex) instead of the shared CSV files
 
@@ -57,6 +62,7 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
     snapshots: { type: "string", default: "last" },
     store: { type: "string" },
     venue: { type: "string", default: "weex" },
+    model: { type: "string" },
   });
   if (v.help) {
     io.out(HELP);
@@ -73,13 +79,17 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   const bar = progress(io, "backtest");
   let out = v.out === undefined ? null : String(v.out);
   const pendingSnapshots: Array<[RunLogRecord, number]> = [];
+  const provider = v.model === undefined ? movingAverageMomentum(ma) : await modelProvider(String(v.model));
   const store = v.store === undefined ? undefined : openStore(String(v.store));
   const source = store ? new StoreCandleSource(store, String(v.venue)) : new CsvCandleSource();
   const result = await wireBacktest({
     source,
     timeframe,
     symbols: parseSymbols(v.symbols),
-    provider: movingAverageMomentum(ma),
+    provider:
+      v.model === undefined
+        ? movingAverageMomentum(ma)
+        : modelScoreProvider(await loadModel(String(v.model))),
     strategy,
     execution,
     seed,
@@ -94,7 +104,8 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   out ??= join("runs", `backtest-${result.runId.slice(2, 12)}`);
   const analysis = analyzeBacktest(result);
   const settings = { timeframe, symbols: result.symbols, seed, movingAverages: ma, strategy, execution };
-  const title = `Sigil backtest: MA ${ma.fast}/${ma.slow}, ${strategy.mode}, k=${strategy.k}, ${timeframe}`;
+  const scorer = v.model === undefined ? `MA ${ma.fast}/${ma.slow}` : `model ${provider.model.name}`;
+  const title = `Sigil backtest: ${scorer}, ${strategy.mode}, k=${strategy.k}, ${timeframe}`;
   writeRunDirectory(out, result, analysis, settings, title);
   const firstDecision = result.decisions[0]?.timestamp ?? 0;
   const equity = result.equity.filter((p) => p.time >= firstDecision);
@@ -162,4 +173,15 @@ export function withActualReturns(runLog: string, decisions: readonly RunLogReco
     actual.set(a.amends, a.actualReturn);
   }
   return decisions.map((d) => ({ ...d, actualReturn: actual.get(d.hash) ?? null }));
+}
+
+/** A trained model as the score provider; a missing or altered artefact is a user error. */
+async function modelProvider(dir: string): Promise<ScoreProvider> {
+  try {
+    return modelScoreProvider(await loadModel(dir));
+  } catch (e) {
+    if (e instanceof ModelError)
+      throw new DataError(e.message, { hint: "train one with `sigil train --out DIR`" });
+    throw e;
+  }
 }

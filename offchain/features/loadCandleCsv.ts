@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Candle, CandleSeries, Timeframe } from "../types/market.js";
-import { dataDir } from "./dataDir.js";
+import { dataDir } from "../data/dataDir.js";
 import { FeatureInputError } from "./errors.js";
 
 /**

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { dataDir } from "../features/dataDir.js";
+import { dataDir } from "../data/dataDir.js";
 import { SentimentInputError } from "./errors.js";
 import type { Headline } from "./Headline.js";
 import type { NewsSource, TimeRange } from "./NewsSource.js";

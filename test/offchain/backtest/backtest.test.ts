@@ -264,9 +264,9 @@ describe("backtest", () => {
       assert.include(r.mismatches[0]!.fields, "scores");
     });
 
-    it("the recursive check passes SMAs and catches an EMA seeded at the first bar", () => {
+    it("the recursive check passes SMAs and catches an EMA seeded at the first bar", async () => {
       const times = [100, 130, 159].map((i) => basket[0]!.candles[i]!.timestamp + DAY);
-      assert.isTrue(checkRecursive(provider, basket, times).ok);
+      assert.isTrue((await checkRecursive(provider, basket, times)).ok);
       const ema: ScoreProvider = {
         ...provider,
         score(h) {
@@ -278,7 +278,7 @@ describe("backtest", () => {
           });
         },
       };
-      const r = checkRecursive(ema, basket, times);
+      const r = await checkRecursive(ema, basket, times);
       assert.isFalse(r.ok);
       assert.isAbove(r.mismatches.length, 0);
     });

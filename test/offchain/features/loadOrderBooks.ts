@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { dataDir } from "../../../offchain/features/dataDir.js";
+import { dataDir } from "../../../offchain/data/dataDir.js";
 import type { OrderBookSnapshot } from "../../../offchain/types/market.js";
 
 /** The Kraken BCH/USD depth-50 sample as OrderBookSnapshots (test helper until the data layer lands). */
