@@ -4,9 +4,7 @@ export interface WindowLimit {
   readonly windowMs: number;
 }
 
-export type RateDecision =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly retryAfterMs: number };
+export type RateDecision = { readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number };
 
 /**
  * Fixed-window weight limiter keyed by API key (private routes) or client address (public),

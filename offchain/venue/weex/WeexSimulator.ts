@@ -35,6 +35,8 @@ export interface WeexSimulatorOptions extends MarketStateOptions {
    * rate-limit windows (default Date.now; ccxt signs with its own wall clock).
    */
   readonly wallClock?: () => number;
+  /** Clock of the rate-limit windows (default `wallClock`): tests roll windows over by hand. */
+  readonly rateLimitClock?: () => number;
   /** Accepted |server − ACCESS-TIMESTAMP| in ms (default 30 000, WEEX's documented window). */
   readonly recvWindowMs?: number;
   readonly rateLimits?: {
@@ -89,9 +91,10 @@ export class WeexSimulator {
     this.routes.add(...spotTradingRoutes(this.spot, () => this.state.now()));
     this.ws = new WeexWsHub(this.state, options.ws);
     const priv = options.rateLimits?.private ?? { weight: 500, windowMs: 10_000 };
-    this.privateLimiter = priv === false ? undefined : new RateLimiter(priv, wall);
+    const rateClock = options.rateLimitClock ?? wall;
+    this.privateLimiter = priv === false ? undefined : new RateLimiter(priv, rateClock);
     const pub = options.rateLimits?.public ?? false;
-    this.publicLimiter = pub === false ? undefined : new RateLimiter(pub, wall);
+    this.publicLimiter = pub === false ? undefined : new RateLimiter(pub, rateClock);
     for (const a of options.accounts ?? []) this.addAccount(a);
   }
 
@@ -134,7 +137,9 @@ export class WeexSimulator {
   /** Order, trade and bill ids: 18 digits like WEEX's, from a counter, so runs are identical. */
   private nextId(): string {
     this.idCounter += 1n;
-    return String(700_000_000_000_000_000n + BigInt(this.options.seed ?? 1) * 1_000_000_000n + this.idCounter);
+    return String(
+      700_000_000_000_000_000n + BigInt(this.options.seed ?? 1) * 1_000_000_000n + this.idCounter,
+    );
   }
 
   async start(): Promise<void> {
