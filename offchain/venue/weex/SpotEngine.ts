@@ -264,6 +264,10 @@ export class SpotEngine {
       .reverse();
   }
 
+  fillsOfOrder(order: SpotOrder): SpotFill[] {
+    return this.fills.filter((f) => f.order === order);
+  }
+
   private clientOrderId(account: SimAccount, id: string | undefined): string | undefined {
     if (id === undefined || id === "") return undefined;
     if (!CLIENT_OID.test(id)) throw clientOidInvalid();

@@ -29,12 +29,29 @@ export class WeexAuthenticator {
     this.byKey.set(account.credentials.apiKey, account);
   }
 
+  /**
+   * The account a private WebSocket upgrade is signed for: the same headers, signing
+   * ACCESS-TIMESTAMP + "/v3/ws/private" (ccxt.pro's `weex.authenticate`).
+   */
+  verifyWs(headers: IncomingHttpHeaders): SimAccount {
+    return this.check(headers, undefined, (ts) => ts + "/v3/ws/private");
+  }
+
   /** The account the request is signed for; throws `WeexApiError` otherwise. */
   verify(req: SignedRequest): SimAccount {
-    const key = header(req.headers, "access-key");
-    const sign = header(req.headers, "access-sign");
-    const ts = header(req.headers, "access-timestamp");
-    const passphrase = header(req.headers, "access-passphrase");
+    return this.check(req.headers, req.method, (ts) => ts + req.method + req.rawUrl + req.body);
+  }
+
+  /** Checks cheapest first; `signed` builds the text the signature covers from the timestamp. */
+  private check(
+    headers: IncomingHttpHeaders,
+    method: string | undefined,
+    signed: (ts: string) => string,
+  ): SimAccount {
+    const key = header(headers, "access-key");
+    const sign = header(headers, "access-sign");
+    const ts = header(headers, "access-timestamp");
+    const passphrase = header(headers, "access-passphrase");
     if (!key) throw authError(-1040, "ACCESS_KEY header is required.");
     if (!sign) throw authError(-1041, "ACCESS_SIGN header is required.");
     if (!ts) throw authError(-1042, "ACCESS_TIMESTAMP header is required.");
@@ -48,12 +65,10 @@ export class WeexAuthenticator {
     if (passphrase !== account.credentials.passphrase) {
       throw authError(-1049, "API key or passphrase incorrect.");
     }
-    if (req.method === "POST" && !/application\/json/i.test(header(req.headers, "content-type") ?? "")) {
+    if (method === "POST" && !/application\/json/i.test(header(headers, "content-type") ?? "")) {
       throw invalidContentType();
     }
-    const expected = createHmac("sha256", account.credentials.secret)
-      .update(ts + req.method + req.rawUrl + req.body)
-      .digest();
+    const expected = createHmac("sha256", account.credentials.secret).update(signed(ts)).digest();
     const given = Buffer.from(sign, "base64");
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw authError(-1047, "API authentication failed.");

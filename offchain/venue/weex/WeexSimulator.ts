@@ -18,6 +18,7 @@ import { spotTradingRoutes } from "./spotTradingRoutes.js";
 import { fx } from "./fixedPoint.js";
 import { WeexApiError } from "./WeexApiError.js";
 import { WeexAuthenticator } from "./WeexAuthenticator.js";
+import { WeexPrivateWsHub } from "./WeexPrivateWsHub.js";
 import { WeexWsHub } from "./WeexWsHub.js";
 import type { WsHubOptions } from "./WeexWsHub.js";
 
@@ -74,6 +75,8 @@ export class WeexSimulator {
   readonly faults = new FaultInjector();
   readonly ws: WeexWsHub;
   readonly spot: SpotEngine;
+  /** Private spot WebSocket (`orders`, `fill`, `account`). */
+  readonly privateWs: WeexPrivateWsHub;
   private readonly accounts = new Map<string, SimAccount>();
   private readonly auth: WeexAuthenticator;
   private readonly privateLimiter: RateLimiter | undefined;
@@ -90,6 +93,12 @@ export class WeexSimulator {
     this.routes.add(...publicMarketRoutes(this.state));
     this.routes.add(...spotTradingRoutes(this.spot, () => this.state.now()));
     this.ws = new WeexWsHub(this.state, options.ws);
+    this.privateWs = new WeexPrivateWsHub(
+      this.auth,
+      this.spot,
+      () => this.accounts.values(),
+      () => this.state.now(),
+    );
     const priv = options.rateLimits?.private ?? { weight: 500, windowMs: 10_000 };
     const rateClock = options.rateLimitClock ?? wall;
     this.privateLimiter = priv === false ? undefined : new RateLimiter(priv, rateClock);
@@ -120,18 +129,23 @@ export class WeexSimulator {
    * is kept in `account(name).custody` beside the bill id, so both books can be reconciled.
    */
   credit(name: string, asset: string, amount: string, ref: string): CustodyMove {
-    return this.account(name).credit(asset, fx(amount), ref, this.state.now());
+    const move = this.account(name).credit(asset, fx(amount), ref, this.state.now());
+    this.privateWs.flush();
+    return move;
   }
 
   /** Custody hook: funds returned from the venue to the vault (`transfer_out`); must be free. */
   debit(name: string, asset: string, amount: string, ref: string): CustodyMove {
     this.spot.sync();
-    return this.account(name).debit(asset, fx(amount), ref, this.state.now());
+    const move = this.account(name).debit(asset, fx(amount), ref, this.state.now());
+    this.privateWs.flush();
+    return move;
   }
 
   /** Matches resting orders against the replayed candles up to the clock (also done per request). */
   sync(): void {
     this.spot.sync();
+    this.privateWs.flush();
   }
 
   /** Order, trade and bill ids: 18 digits like WEEX's, from a counter, so runs are identical. */
@@ -146,7 +160,9 @@ export class WeexSimulator {
     if (this.server) return;
     const server = createServer((req, res) => this.onRequest(req, res));
     server.on("upgrade", (req, socket, head) => {
-      if (!this.ws.handleUpgrade(req, socket, head)) socket.destroy();
+      if (!this.ws.handleUpgrade(req, socket, head) && !this.privateWs.handleUpgrade(req, socket, head)) {
+        socket.destroy();
+      }
     });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -161,6 +177,7 @@ export class WeexSimulator {
     if (!server) return;
     this.server = undefined;
     this.ws.stop();
+    this.privateWs.stop();
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
     server.closeAllConnections();
@@ -242,6 +259,7 @@ export class WeexSimulator {
         ? this.auth.verify({ method, rawUrl, headers: req.headers, body })
         : undefined;
       if (!this.admit(route, account?.credentials.apiKey ?? req.socket.remoteAddress ?? "?", res)) {
+        this.privateWs.flush();
         return;
       }
       payload = route.handler({
@@ -254,6 +272,7 @@ export class WeexSimulator {
         ...(account ? { account } : {}),
       });
     } catch (e) {
+      this.privateWs.flush(); // resting fills from sync() happened even if this request failed
       if (e instanceof WeexApiError) json(res, e.httpStatus, e.body());
       else
         json(res, 500, {
@@ -262,6 +281,8 @@ export class WeexSimulator {
         });
       return;
     }
+    // private streams see the effect even when the REST answer is lost below
+    this.privateWs.flush();
     if (fault?.kind === "unknownOutcome") {
       // the request took effect; only the answer is lost
       if (fault.mode === "hang") {
