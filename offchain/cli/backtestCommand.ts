@@ -1,20 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { analyzeBacktest } from "../backtest/analyzeBacktest.js";
-import { CsvCandleSource } from "../backtest/CsvCandleSource.js";
-import { StoreCandleSource } from "../engine/StoreCandleSource.js";
 import { wireBacktest } from "../engine/wiring.js";
 import { htmlReport } from "../report/htmlReport.js";
 import { formatPeriodicReport, periodicReport } from "../report/periodicReport.js";
 import { portfolioSnapshotSvg } from "../report/portfolioSnapshotSvg.js";
 import { renderPng } from "../report/renderPng.js";
 import { RUN_FILES, writeRunDirectory } from "../report/runDirectory.js";
-import { ConfigError, DataError } from "../engine/errors.js";
-import { ModelError } from "../models/errors.js";
-import { loadModel } from "../models/loadModel.js";
-import type { ScoreProvider } from "../strategy/ScoreProvider.js";
-import { modelScoreProvider } from "../strategy/modelScoreProvider.js";
-import { movingAverageMomentum } from "../strategy/movingAverageMomentum.js";
+import { ConfigError } from "../engine/errors.js";
 import type { RunLogRecord } from "../types/decision.js";
 import type { CliIo } from "./CliIo.js";
 import {
@@ -30,7 +23,12 @@ import {
   seedFrom,
   strategyFromFlags,
 } from "./commonOptions.js";
-import { openStore } from "./openStore.js";
+import {
+  DATA_AND_MODEL_HELP,
+  DATA_AND_MODEL_OPTIONS,
+  providerFromFlags,
+  sourceFromFlags,
+} from "./dataAndModelOptions.js";
 import { parseCommandArgs } from "./parseCommandArgs.js";
 import { progress } from "./progress.js";
 
@@ -41,9 +39,7 @@ Usage: sigil backtest [options]
   --from DATE / --to DATE    first decision / last bar (e.g. 2020-01-01)
   --out DIR                  run directory (default runs/backtest-<run id>)
   --snapshots last|all|none  portfolio_snapshot.png for the last or every decision (default last)
-  --model DIR                score with a model trained by \`sigil train\` instead of the MA baseline
-  --store URL [--venue V]    replay candles ingested with \`sigil ingest\` (sqlite:PATH or postgres://…)
-                             from venue V (default weex) instead of the shared CSV files
+${DATA_AND_MODEL_HELP}
 
 ${STRATEGY_HELP}
 
@@ -60,9 +56,7 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
     to: { type: "string" },
     out: { type: "string" },
     snapshots: { type: "string", default: "last" },
-    store: { type: "string" },
-    venue: { type: "string", default: "weex" },
-    model: { type: "string" },
+    ...DATA_AND_MODEL_OPTIONS,
   });
   if (v.help) {
     io.out(HELP);
@@ -79,17 +73,13 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   const bar = progress(io, "backtest");
   let out = v.out === undefined ? null : String(v.out);
   const pendingSnapshots: Array<[RunLogRecord, number]> = [];
-  const provider = v.model === undefined ? movingAverageMomentum(ma) : await modelProvider(String(v.model));
-  const store = v.store === undefined ? undefined : openStore(String(v.store));
-  const source = store ? new StoreCandleSource(store, String(v.venue)) : new CsvCandleSource();
+  const provider = await providerFromFlags(v, ma);
+  const { source, close } = sourceFromFlags(v);
   const result = await wireBacktest({
     source,
     timeframe,
     symbols: parseSymbols(v.symbols),
-    provider:
-      v.model === undefined
-        ? movingAverageMomentum(ma)
-        : modelScoreProvider(await loadModel(String(v.model))),
+    provider,
     strategy,
     execution,
     seed,
@@ -100,7 +90,7 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
       snapshots === "all" ? (record, point) => void pendingSnapshots.push([record, point.equity]) : undefined,
   });
   bar.stop();
-  await store?.close();
+  await close();
   out ??= join("runs", `backtest-${result.runId.slice(2, 12)}`);
   const analysis = analyzeBacktest(result);
   const settings = { timeframe, symbols: result.symbols, seed, movingAverages: ma, strategy, execution };
@@ -173,15 +163,4 @@ export function withActualReturns(runLog: string, decisions: readonly RunLogReco
     actual.set(a.amends, a.actualReturn);
   }
   return decisions.map((d) => ({ ...d, actualReturn: actual.get(d.hash) ?? null }));
-}
-
-/** A trained model as the score provider; a missing or altered artefact is a user error. */
-async function modelProvider(dir: string): Promise<ScoreProvider> {
-  try {
-    return modelScoreProvider(await loadModel(dir));
-  } catch (e) {
-    if (e instanceof ModelError)
-      throw new DataError(e.message, { hint: "train one with `sigil train --out DIR`" });
-    throw e;
-  }
 }
