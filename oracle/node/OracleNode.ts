@@ -13,12 +13,15 @@ import { ChainView, type OperatorSet } from "../chain/ChainView.js";
 import type { SigilDeployment } from "../chain/SigilDeployment.js";
 import { ProposalChecker, type CheckLimits } from "../checks/ProposalChecker.js";
 import { ProposalRefused, RefusalReason } from "../checks/RefusalReason.js";
-import { SignatureGossip } from "../gossip/SignatureGossip.js";
+import { SignatureGossip, type SignatureMessage } from "../gossip/SignatureGossip.js";
 import { OracleMetrics, streamName } from "../metrics/OracleMetrics.js";
 import {
   executionProposalSchema,
   navProposalSchema,
   signalProposalSchema,
+  type ExecutionProposal,
+  type NavProposal,
+  type SignalProposal,
 } from "../proposals/proposalSchemas.js";
 import { reportSchemas, reportToJson } from "../proposals/reportSchemas.js";
 import type { DecisionRecomputer } from "../recompute/DecisionRecomputer.js";
@@ -253,15 +256,15 @@ export class OracleNode {
     try {
       let report: ReportOf<Stream>;
       if (stream === Stream.Signal) {
-        const p = parsed.data as import("../proposals/proposalSchemas.js").SignalProposal;
+        const p = parsed.data as SignalProposal;
         await this.checker.checkSignal(p);
         report = p.report;
       } else if (stream === Stream.Execution) {
-        const p = parsed.data as import("../proposals/proposalSchemas.js").ExecutionProposal;
+        const p = parsed.data as ExecutionProposal;
         await this.checker.checkExecution(p);
         report = p.report;
       } else {
-        const p = parsed.data as import("../proposals/proposalSchemas.js").NavProposal;
+        const p = parsed.data as NavProposal;
         await this.checker.checkNav(p);
         report = p.report;
       }
@@ -368,7 +371,7 @@ export class OracleNode {
   /** A peer's signature: only a valid, low-s signature by a current operator over a well-formed report counts. */
   private async onGossip(raw: unknown): Promise<void> {
     if (this.stopped) return;
-    const m = raw as Partial<import("../gossip/SignatureGossip.js").SignatureMessage> | null;
+    const m = raw as Partial<SignatureMessage> | null;
     if (
       !m ||
       m.v !== 1 ||
