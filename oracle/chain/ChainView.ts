@@ -102,6 +102,13 @@ export class ChainView {
     return { answer: r[1], updatedAt: r[3] };
   }
 
+  /** Timestamp of the latest block, seconds. */
+  async blockTimestamp(): Promise<bigint> {
+    const b = await this.provider.getBlock("latest");
+    if (!b) throw new Error("no latest block");
+    return BigInt(b.timestamp);
+  }
+
   async currentEpoch(): Promise<bigint> {
     return this.vault.currentEpoch();
   }

@@ -145,11 +145,9 @@ export class ProposalChecker {
     const round = await fromChain(this.d.chain.feedRound(ref.feed), `feed of asset ${asset}`);
     if (round.answer <= 0n)
       refuse(RefusalReason.FeedInvalid, `feed of asset ${asset} answered ${round.answer}`);
-    const now = this.nowSeconds();
-    if (
-      round.updatedAt > now + BigInt(this.d.limits.maxFutureSkewSeconds) ||
-      now - round.updatedAt > BigInt(ref.maxStaleness)
-    ) {
+    // Staleness against the chain's clock, as the contracts judge it.
+    const now = await fromChain(this.d.chain.blockTimestamp(), "latest block");
+    if (round.updatedAt > now || now - round.updatedAt > BigInt(ref.maxStaleness)) {
       refuse(RefusalReason.FeedStale, `feed of asset ${asset} updated at ${round.updatedAt}`);
     }
     const feedE8 = toE8(round.answer, ref.feedDecimals);

@@ -113,10 +113,7 @@ export class OracleNode {
       limits: o.checks,
       self: o.wallet.address,
     });
-    this.submitter = new ReportSubmitter(this.chain, o.wallet, o.send, this.clock, {
-      onRetry: (detail) => this.log.warn("submit retry", { detail }),
-      onFeeBump: () => this.log.warn("fee bumped"),
-    });
+    this.submitter = new ReportSubmitter(this.chain, o.wallet, o.send, this.clock);
   }
 
   /** Connect to NATS, start the HTTP API, and read the operator set (retried later if the chain is down). */
@@ -441,7 +438,16 @@ export class OracleNode {
       .slice(0, threshold)
       .map(([signer, signature]) => ({ signer, signature }));
     const label = { stream: streamName(r.stream) };
-    const outcome = await this.submitter.submit(r.stream, r.mine.report, packSignatures(chosen));
+    const outcome = await this.submitter.submit(r.stream, r.mine.report, packSignatures(chosen), {
+      onRetry: (detail) => {
+        this.metrics.submitRetries.inc(label);
+        this.log.warn("submit retry", { ...label, sequence: r.sequence, detail });
+      },
+      onFeeBump: () => {
+        this.metrics.feeBumps.inc(label);
+        this.log.warn("fee bumped", { ...label, sequence: r.sequence });
+      },
+    });
     r.state = "done";
     r.doneAt = this.clock.now();
     if (outcome.kind === "mined" || outcome.kind === "already-done") {

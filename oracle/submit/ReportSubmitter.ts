@@ -8,7 +8,12 @@ import {
 } from "../../offchain/protocol/reportTypes.js";
 import type { ChainView } from "../chain/ChainView.js";
 import type { Clock } from "../node/Clock.js";
-import { TransactionSender, type SendHooks, type SendOutcome, type SendPolicy } from "./TransactionSender.js";
+import {
+  TransactionSender,
+  type SendOutcome,
+  type SendPolicy,
+  type SendRequest,
+} from "./TransactionSender.js";
 
 /**
  * Puts a co-signed report on-chain at most once: before every attempt it asks the chain whether the
@@ -22,7 +27,6 @@ export class ReportSubmitter {
     wallet: Wallet,
     policy: SendPolicy,
     clock: Clock,
-    hooks: SendHooks = {},
   ) {
     this.sender = new TransactionSender(
       wallet,
@@ -31,17 +35,22 @@ export class ReportSubmitter {
       [chain.ledger.interface, chain.vault.interface, chain.registry.interface],
       policy,
       clock,
-      hooks,
     );
   }
 
-  submit<S extends Stream>(stream: S, report: ReportOf<S>, signatures: string): Promise<SendOutcome> {
+  submit<S extends Stream>(
+    stream: S,
+    report: ReportOf<S>,
+    signatures: string,
+    hooks: Pick<SendRequest, "onRetry" | "onFeeBump"> = {},
+  ): Promise<SendOutcome> {
     const { to, data } = this.encode(stream, report, signatures);
     return this.sender.send({
       to,
       data,
       isDone: async () => (await this.chain.lastSequence(stream)) >= report.sequence,
       deadlineMs: Number(report.deadline) * 1000,
+      ...hooks,
     });
   }
 

@@ -29,6 +29,8 @@ export interface SendRequest {
   isDone(): Promise<boolean>;
   /** Give up after this time (ms, the report's deadline): the contract would refuse it anyway. */
   deadlineMs: number;
+  onRetry?(detail: string): void;
+  onFeeBump?(): void;
 }
 
 export type SendOutcome =
@@ -36,11 +38,6 @@ export type SendOutcome =
   | { kind: "already-done" }
   | { kind: "expired" }
   | { kind: "failed"; detail: string };
-
-export interface SendHooks {
-  onRetry?(detail: string): void;
-  onFeeBump?(): void;
-}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -61,7 +58,6 @@ export class TransactionSender {
     private readonly interfaces: Interface[],
     private readonly policy: SendPolicy,
     private readonly clock: Clock,
-    private readonly hooks: SendHooks = {},
   ) {}
 
   /** Queue `req`; resolves when it is mined, found done, expired or failed. Never rejects. */
@@ -90,7 +86,7 @@ export class TransactionSender {
         if (c.kind === "already-done") return { kind: "already-done" };
         if (c.kind === "expired") return { kind: "expired" };
         if (c.kind === "fatal") return { kind: "failed", detail: c.detail };
-        this.hooks.onRetry?.(c.detail);
+        req.onRetry?.(c.detail);
         await sleep(backoff);
         backoff = Math.min(backoff * 2, this.policy.backoffMaxMs);
       }
@@ -151,7 +147,7 @@ export class TransactionSender {
           sent.push(Transaction.from(raw).hash!);
           broadcastOk = false;
           lastBroadcast = this.clock.now();
-          this.hooks.onFeeBump?.();
+          req.onFeeBump?.();
           continue;
         }
         backoff = this.policy.backoffInitialMs;
@@ -168,7 +164,7 @@ export class TransactionSender {
           continue;
         }
         if (c.kind !== "retryable") throw err;
-        this.hooks.onRetry?.(c.detail);
+        req.onRetry?.(c.detail);
         await sleep(backoff);
         backoff = Math.min(backoff * 2, this.policy.backoffMaxMs);
       }
