@@ -204,8 +204,9 @@ export class OracleNode {
   async health() {
     let chain: { ok: boolean; blockNumber?: number; error?: string };
     try {
-      const blockNumber = await Promise.race([
-        this.o.provider.getBlockNumber(),
+      // An eth_call (never served from the provider's cache) that also proves the registry is there.
+      const [blockNumber] = await Promise.race([
+        Promise.all([this.o.provider.getBlockNumber(), this.chain.configDigest()]),
         new Promise<never>((_, rej) => setTimeout(() => rej(new Error("timeout")), 2_000).unref()),
       ]);
       chain = { ok: true, blockNumber };
