@@ -1,0 +1,121 @@
+import { Contract, type Provider } from "ethers";
+import { Stream } from "../../offchain/protocol/reportTypes.js";
+import {
+  OracleRegistry__factory,
+  RiskPolicy__factory,
+  SigilVault__factory,
+  TradeLedger__factory,
+} from "../../types/ethers-contracts/index.js";
+import type {
+  OracleRegistry,
+  RiskPolicy,
+  SigilVault,
+  TradeLedger,
+} from "../../types/ethers-contracts/index.js";
+import type { SigilDeployment } from "./SigilDeployment.js";
+
+const AGGREGATOR_ABI = [
+  "function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
+];
+
+export interface AssetReference {
+  feed: string;
+  maxDeviationBps: number;
+  maxStaleness: number;
+  feedDecimals: number;
+  maxWeightBps: number;
+}
+
+export interface OperatorSet {
+  configDigest: string;
+  operators: string[];
+  threshold: number;
+}
+
+/** Read-only view of the Sigil contracts a node checks proposals against. */
+export class ChainView {
+  readonly registry: OracleRegistry;
+  readonly ledger: TradeLedger;
+  readonly vault: SigilVault;
+  readonly policy: RiskPolicy;
+  private operatorCache: OperatorSet | undefined;
+
+  constructor(
+    readonly provider: Provider,
+    readonly deployment: SigilDeployment,
+  ) {
+    this.registry = OracleRegistry__factory.connect(deployment.registry, provider);
+    this.ledger = TradeLedger__factory.connect(deployment.ledger, provider);
+    this.vault = SigilVault__factory.connect(deployment.vault, provider);
+    this.policy = RiskPolicy__factory.connect(deployment.policy, provider);
+  }
+
+  async configDigest(): Promise<string> {
+    return (await this.registry.configDigest()).toLowerCase();
+  }
+
+  /** The current operator set; re-read only when the config digest changes. */
+  async operatorSet(): Promise<OperatorSet> {
+    const digest = await this.configDigest();
+    if (this.operatorCache?.configDigest === digest) return this.operatorCache;
+    const [operators, threshold] = await Promise.all([this.registry.operators(), this.registry.threshold()]);
+    this.operatorCache = { configDigest: digest, operators: [...operators], threshold: Number(threshold) };
+    return this.operatorCache;
+  }
+
+  /** The last sequence the chain consumed on `stream` (a new report must be above it). */
+  async lastSequence(stream: Stream): Promise<bigint> {
+    if (stream === Stream.Nav) return this.vault.navSequence();
+    const [signal, execution] = await this.ledger.sequences();
+    return stream === Stream.Signal ? signal : execution;
+  }
+
+  async currentTargets(): Promise<bigint> {
+    return this.ledger.currentTargets();
+  }
+
+  /** The policy's verdict on `targets` (0 = none, else IRiskPolicy.Violation). */
+  async checkSignal(targets: bigint, previous: bigint): Promise<number> {
+    return Number(await this.policy.checkSignal(targets, previous));
+  }
+
+  async assetReference(asset: number): Promise<AssetReference> {
+    const c = await this.policy.assetConfig(asset);
+    return {
+      feed: c.feed,
+      maxDeviationBps: Number(c.maxDeviationBps),
+      maxStaleness: Number(c.maxStaleness),
+      feedDecimals: Number(c.feedDecimals),
+      maxWeightBps: Number(c.maxWeightBps),
+    };
+  }
+
+  async feedRound(feed: string): Promise<{ answer: bigint; updatedAt: bigint }> {
+    const agg = new Contract(feed, AGGREGATOR_ABI, this.provider);
+    const r = (await agg.getFunction("latestRoundData").staticCall()) as [
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+    ];
+    return { answer: r[1], updatedAt: r[3] };
+  }
+
+  /** Timestamp of the latest block, seconds. */
+  async blockTimestamp(): Promise<bigint> {
+    const b = await this.provider.getBlock("latest");
+    if (!b) throw new Error("no latest block");
+    return BigInt(b.timestamp);
+  }
+
+  async currentEpoch(): Promise<bigint> {
+    return this.vault.currentEpoch();
+  }
+
+  /** The signal sequence the ledger last consumed and whether `sequence` was accepted is not exposed; the
+   * ledger records unknown signals as violations, so a node only checks that the signal exists. */
+  async signalSequence(): Promise<bigint> {
+    return (await this.ledger.sequences())[0];
+  }
+}

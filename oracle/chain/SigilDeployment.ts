@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { getAddress } from "ethers";
+import { z } from "zod";
+import { OracleConfigError } from "../errors/OracleError.js";
+
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/)
+  .transform((a) => getAddress(a));
+const contract = z.object({ address, block: z.number().int() });
+
+/** The part of `deployments/<network>.json` (written by scripts/deploy) a node needs. */
+const deploymentSchema = z.object({
+  network: z.string(),
+  chainId: z.number().int().positive(),
+  contracts: z
+    .object({
+      OracleRegistry: contract,
+      TradeLedger: contract,
+      SigilVault: contract,
+      RiskPolicy: contract,
+    })
+    .passthrough(),
+});
+
+export interface SigilDeployment {
+  network: string;
+  chainId: number;
+  registry: string;
+  ledger: string;
+  vault: string;
+  policy: string;
+}
+
+/** Read a deployment record; other fields of the file are the deployer's and are ignored. */
+export function parseDeployment(json: unknown): SigilDeployment {
+  const d = deploymentSchema.parse(json);
+  return {
+    network: d.network,
+    chainId: d.chainId,
+    registry: d.contracts.OracleRegistry.address,
+    ledger: d.contracts.TradeLedger.address,
+    vault: d.contracts.SigilVault.address,
+    policy: d.contracts.RiskPolicy.address,
+  };
+}
+
+export function loadDeployment(path: string): SigilDeployment {
+  try {
+    return parseDeployment(JSON.parse(readFileSync(path, "utf8")));
+  } catch (err) {
+    throw new OracleConfigError(`cannot read deployment file ${path}`, String(err), { cause: err });
+  }
+}

@@ -1,0 +1,284 @@
+import { keccak256, toUtf8Bytes } from "ethers";
+import {
+  Stream,
+  type ExecutionReport,
+  type NavReport,
+  type SignalReport,
+} from "../../offchain/protocol/reportTypes.js";
+import { MAX_ASSETS, targetOf, unpackTargets } from "../../offchain/protocol/targets.js";
+import { BPS, toE8 } from "../../offchain/protocol/units.js";
+import { violationName } from "../../offchain/protocol/violations.js";
+import type { ChainView } from "../chain/ChainView.js";
+import type { Clock } from "../node/Clock.js";
+import type { ExecutionProposal, NavProposal, SignalProposal } from "../proposals/proposalSchemas.js";
+import type { DecisionRecomputer } from "../recompute/DecisionRecomputer.js";
+import type { VenueBalanceSource } from "../venue/VenueBalanceSource.js";
+import type { VenueFillsSource } from "../venue/VenueFillsSource.js";
+import type { VenueTickerSource } from "../venue/VenueTickerSource.js";
+import { ProposalRefused, RefusalReason } from "./RefusalReason.js";
+
+/** Bounds every node applies on its own (seconds and basis points). */
+export interface CheckLimits {
+  /** A deadline must leave at least this long to gather signatures and submit. */
+  minDeadlineSeconds: number;
+  /** …and not reach further than this (a report must not stay valid for long). */
+  maxDeadlineSeconds: number;
+  /** Tolerated clock skew for decision/valuation times ahead of this node's clock. */
+  maxFutureSkewSeconds: number;
+  /** Oldest decision or valuation a node signs. */
+  maxReportAgeSeconds: number;
+  /** Max distance of a reference price from the venue's last price. */
+  tickerDeviationBps: number;
+  /** Max distance of reported venue equity from the venue's balance. */
+  navToleranceBps: number;
+  /** Max per-asset difference between re-computed and proposed targets. */
+  recomputeToleranceBps: number;
+}
+
+export const defaultCheckLimits: CheckLimits = {
+  minDeadlineSeconds: 10,
+  maxDeadlineSeconds: 3_600,
+  maxFutureSkewSeconds: 5,
+  maxReportAgeSeconds: 600,
+  tickerDeviationBps: 100,
+  navToleranceBps: 10,
+  recomputeToleranceBps: 0,
+};
+
+export interface ProposalCheckerDeps {
+  chain: ChainView;
+  ticker: VenueTickerSource;
+  fills: VenueFillsSource;
+  balance: VenueBalanceSource;
+  recomputer?: DecisionRecomputer;
+  clock: Clock;
+  limits: CheckLimits;
+  /** This node's operator address (a node removed from the set stops signing). */
+  self: string;
+}
+
+const refuse = (reason: RefusalReason, detail: string): never => {
+  throw new ProposalRefused(reason, detail);
+};
+
+/** A chain read; any failure means the node cannot check, not that the proposal is bad. */
+async function fromChain<T>(read: Promise<T>, what: string): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    throw new ProposalRefused(RefusalReason.ChainUnavailable, `reading ${what}: ${String(err)}`, {
+      cause: err,
+    });
+  }
+}
+
+async function fromVenue<T>(read: Promise<T>, what: string): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    throw new ProposalRefused(RefusalReason.VenueUnavailable, `reading ${what}: ${String(err)}`, {
+      cause: err,
+    });
+  }
+}
+
+const absDiff = (a: bigint, b: bigint) => (a > b ? a - b : b - a);
+
+/** Every check a node runs before it signs; cheapest and most decisive first. */
+export class ProposalChecker {
+  constructor(private readonly d: ProposalCheckerDeps) {}
+
+  private nowSeconds(): bigint {
+    return BigInt(Math.floor(this.d.clock.now() / 1000));
+  }
+
+  private async checkHeader(
+    stream: Stream,
+    report: SignalReport | ExecutionReport | NavReport,
+  ): Promise<void> {
+    const now = this.nowSeconds();
+    const l = this.d.limits;
+    if (report.deadline < now + BigInt(l.minDeadlineSeconds)) {
+      refuse(
+        RefusalReason.DeadlineTooSoon,
+        `deadline ${report.deadline} leaves less than ${l.minDeadlineSeconds}s`,
+      );
+    }
+    if (report.deadline > now + BigInt(l.maxDeadlineSeconds)) {
+      refuse(
+        RefusalReason.DeadlineTooFar,
+        `deadline ${report.deadline} is more than ${l.maxDeadlineSeconds}s ahead`,
+      );
+    }
+    const [set, last] = await Promise.all([
+      fromChain(this.d.chain.operatorSet(), "operator set"),
+      fromChain(this.d.chain.lastSequence(stream), "sequence"),
+    ]);
+    if (report.configDigest.toLowerCase() !== set.configDigest) {
+      refuse(
+        RefusalReason.ConfigDigest,
+        `report digest ${report.configDigest}, registry ${set.configDigest}`,
+      );
+    }
+    if (!set.operators.some((o) => BigInt(o) === BigInt(this.d.self))) {
+      refuse(RefusalReason.NotOperator, `${this.d.self} is not in the current operator set`);
+    }
+    if (report.sequence <= last)
+      refuse(RefusalReason.StaleSequence, `sequence ${report.sequence}, on-chain ${last}`);
+  }
+
+  private checkTime(timestamp: bigint, what: string): void {
+    const now = this.nowSeconds();
+    const l = this.d.limits;
+    if (timestamp > now + BigInt(l.maxFutureSkewSeconds)) {
+      refuse(RefusalReason.TimestampInFuture, `${what} ${timestamp} is after now ${now}`);
+    }
+    if (timestamp + BigInt(l.maxReportAgeSeconds) < now) {
+      refuse(RefusalReason.TimestampTooOld, `${what} ${timestamp} is older than ${l.maxReportAgeSeconds}s`);
+    }
+  }
+
+  /** A reference price against the asset's Chainlink feed (as the policy configures it) and the venue. */
+  private async checkReferencePrice(asset: number, priceE8: bigint): Promise<void> {
+    const ref = await fromChain(this.d.chain.assetReference(asset), `asset ${asset} config`);
+    if (/^0x0{40}$/i.test(ref.feed)) refuse(RefusalReason.FeedInvalid, `asset ${asset} has no feed`);
+    const round = await fromChain(this.d.chain.feedRound(ref.feed), `feed of asset ${asset}`);
+    if (round.answer <= 0n)
+      refuse(RefusalReason.FeedInvalid, `feed of asset ${asset} answered ${round.answer}`);
+    // Staleness against the chain's clock, as the contracts judge it.
+    const now = await fromChain(this.d.chain.blockTimestamp(), "latest block");
+    if (round.updatedAt > now || now - round.updatedAt > BigInt(ref.maxStaleness)) {
+      refuse(RefusalReason.FeedStale, `feed of asset ${asset} updated at ${round.updatedAt}`);
+    }
+    const feedE8 = toE8(round.answer, ref.feedDecimals);
+    if (feedE8 <= 0n) refuse(RefusalReason.FeedInvalid, `feed of asset ${asset} rounds to zero`);
+    if (absDiff(priceE8, feedE8) * BPS > feedE8 * BigInt(ref.maxDeviationBps)) {
+      refuse(RefusalReason.FeedDeviation, `asset ${asset}: price ${priceE8} vs feed ${feedE8}`);
+    }
+    const last = await fromVenue(this.d.ticker.lastPriceE8(asset), `ticker of asset ${asset}`);
+    if (absDiff(priceE8, last) * BPS > last * BigInt(this.d.limits.tickerDeviationBps)) {
+      refuse(RefusalReason.TickerDeviation, `asset ${asset}: price ${priceE8} vs venue ${last}`);
+    }
+  }
+
+  /**
+   * A signal: header, decision time, reference prices of every asset it holds, the on-chain risk
+   * policy, and the re-computed decision where possible. Returns whether it was re-computed.
+   */
+  async checkSignal(p: SignalProposal): Promise<{ recomputed: boolean }> {
+    const { report, context } = p;
+    await this.checkHeader(Stream.Signal, report);
+    this.checkTime(report.signal.timestamp, "decision time");
+
+    const held = [...unpackTargets(report.signal.targets).keys()];
+    const prices = new Map(context.referencePrices.map((r) => [r.asset, r.priceE8]));
+    for (const asset of held) {
+      if (!prices.has(asset))
+        refuse(RefusalReason.ReferencePriceMissing, `no reference price for asset ${asset}`);
+    }
+    await Promise.all([...prices].map(([asset, price]) => this.checkReferencePrice(asset, price)));
+
+    const previous = await fromChain(this.d.chain.currentTargets(), "current targets");
+    const violation = await fromChain(
+      this.d.chain.checkSignal(report.signal.targets, previous),
+      "risk policy",
+    );
+    if (violation !== 0) refuse(RefusalReason.RiskPolicy, violationName(violation));
+
+    const claimsRecomputed = (report.signal.flags & 1) === 1;
+    const result = this.d.recomputer
+      ? await this.d.recomputer.recompute({
+          inputsHash: report.signal.inputsHash,
+          inputSnapshotRef: context.inputSnapshotRef,
+          runHash: report.signal.runHash,
+          modelHash: report.signal.modelHash,
+          timestamp: report.signal.timestamp,
+        })
+      : undefined;
+    if (result?.kind === "deterministic") {
+      const tol = this.d.limits.recomputeToleranceBps;
+      for (let a = 0; a < MAX_ASSETS; a++) {
+        const mine = targetOf(result.targets, a);
+        const theirs = targetOf(report.signal.targets, a);
+        if (Math.abs(mine - theirs) > tol) {
+          refuse(
+            RefusalReason.RecomputeMismatch,
+            `asset ${a}: proposed ${theirs} bps, re-computed ${mine} bps`,
+          );
+        }
+      }
+      return { recomputed: true };
+    }
+    // Without a deterministic re-run this node can vouch for the bounds only, and the signal must say so.
+    if (claimsRecomputed) {
+      refuse(
+        RefusalReason.RecomputeUnavailable,
+        result
+          ? `not re-computable: ${result.reason}`
+          : "no recomputer configured; flags bit 0 must be clear",
+      );
+    }
+    return { recomputed: false };
+  }
+
+  /** An execution: header, the signal it executes exists, and every fill matches the venue's record. */
+  async checkExecution(p: ExecutionProposal): Promise<void> {
+    const { report, context } = p;
+    await this.checkHeader(Stream.Execution, report);
+    const signalSeq = report.execution.signalSequence;
+    const lastSignal = await fromChain(this.d.chain.signalSequence(), "signal sequence");
+    if (signalSeq === 0n || signalSeq > lastSignal) {
+      refuse(RefusalReason.SignalUnknown, `signal ${signalSeq} is not on-chain (last ${lastSignal})`);
+    }
+    // Price deviations and size breaches are not refused: fills are facts, and the ledger records
+    // them with their violations (and trips the breaker). What a node vouches for is that they happened.
+    const now = this.nowSeconds();
+    await Promise.all(
+      report.execution.fills.map(async (f, i) => {
+        const order = context.orders[i]!;
+        if (keccak256(toUtf8Bytes(order.clientOrderId)) !== f.orderRef) {
+          refuse(RefusalReason.FillMismatch, `fill ${i}: orderRef is not the hash of ${order.clientOrderId}`);
+        }
+        if (f.timestamp > now + BigInt(this.d.limits.maxFutureSkewSeconds)) {
+          refuse(RefusalReason.TimestampInFuture, `fill ${i} time ${f.timestamp}`);
+        }
+        const v = await fromVenue(
+          this.d.fills.fillForOrder(order.venueOrderId, f.asset),
+          `order ${order.venueOrderId}`,
+        );
+        if (!v)
+          return refuse(
+            RefusalReason.FillMismatch,
+            `fill ${i}: venue knows no fill for ${order.venueOrderId}`,
+          );
+        const same =
+          v.clientOrderId === order.clientOrderId &&
+          v.asset === f.asset &&
+          v.quantityE8 === f.quantityE8 &&
+          v.priceE8 === f.priceE8 &&
+          v.feeE8 === f.feeE8 &&
+          v.timestamp === f.timestamp;
+        if (!same)
+          refuse(
+            RefusalReason.FillMismatch,
+            `fill ${i} differs from the venue's record of ${order.venueOrderId}`,
+          );
+      }),
+    );
+  }
+
+  /** A NAV report: header, the vault's current epoch, valuation time, equity against the venue's balance. */
+  async checkNav(p: NavProposal): Promise<void> {
+    const { report } = p;
+    await this.checkHeader(Stream.Nav, report);
+    this.checkTime(report.nav.timestamp, "valuation time");
+    const epoch = await fromChain(this.d.chain.currentEpoch(), "vault epoch");
+    if (report.nav.epoch !== epoch)
+      refuse(RefusalReason.WrongEpoch, `epoch ${report.nav.epoch}, vault at ${epoch}`);
+    const equity = await fromVenue(this.d.balance.equity(), "venue equity");
+    const tolerance = equity * BigInt(this.d.limits.navToleranceBps);
+    if (absDiff(report.nav.venueEquity, equity) * BPS > tolerance) {
+      refuse(RefusalReason.EquityMismatch, `reported ${report.nav.venueEquity}, venue ${equity}`);
+    }
+  }
+}

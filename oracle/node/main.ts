@@ -1,0 +1,79 @@
+/**
+ * The oracle node program: `tsx oracle/node/main.ts --config <file>`. One process per operator, each
+ * with its own key, port and data dir (see docs/oracle.md).
+ */
+import { parseArgs } from "node:util";
+import { JsonRpcProvider, Network } from "ethers";
+import { loadDeployment } from "../chain/SigilDeployment.js";
+import { OracleConfigError } from "../errors/OracleError.js";
+import { CcxtVenue } from "../venue/CcxtVenue.js";
+import { JsonFileVenue } from "../venue/JsonFileVenue.js";
+import { jsonLogger } from "./Logger.js";
+import { keystorePassword, loadKeystore } from "./loadKeystore.js";
+import { loadNodeConfig, type NodeConfig } from "./nodeConfig.js";
+import { OracleNode } from "./OracleNode.js";
+
+function venueFrom(config: NodeConfig) {
+  const v = config.venue;
+  if (v.kind === "file") return new JsonFileVenue(v.path);
+  return new CcxtVenue({
+    exchange: v.exchange,
+    baseUrl: v.baseUrl,
+    symbols: v.symbols,
+    quoteCurrency: v.quoteCurrency,
+    assetDecimals: v.assetDecimals,
+    apiKey: process.env.SIGIL_ORACLE_VENUE_API_KEY,
+    secret: process.env.SIGIL_ORACLE_VENUE_SECRET,
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { config: { type: "string" } }, strict: true });
+  if (!values.config) throw new OracleConfigError("usage: main.ts --config <file>");
+  const config = loadNodeConfig(values.config);
+  const log = jsonLogger(config.name ?? "oracle");
+  const deployment = loadDeployment(config.deploymentFile);
+  const wallet = await loadKeystore(
+    config.keystoreFile,
+    keystorePassword(config.keystorePasswordFile, process.env),
+  );
+  // A static network: no chain-id probing that would fail (and spam) while the RPC endpoint is down.
+  const provider = new JsonRpcProvider(config.rpcUrl, Network.from(deployment.chainId), {
+    staticNetwork: true,
+    pollingInterval: config.submission.pollMs,
+  });
+  const venue = venueFrom(config);
+  const node = await OracleNode.start({
+    provider,
+    deployment,
+    wallet,
+    natsServers: [...config.natsServers],
+    deploymentId: config.deploymentId,
+    http: config.http,
+    dataDir: config.dataDir,
+    checks: config.checks,
+    send: config.submission,
+    failoverMs: config.failoverMs,
+    venue: { ticker: venue, fills: venue, balance: venue },
+    logger: log,
+    name: config.name,
+  });
+  log.info("listening", { url: node.url, address: node.address });
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { signal });
+    await node.stop();
+    provider.destroy();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  // Only the message: a config error never carries key material, and a stack adds nothing for operators.
+  process.stderr.write(JSON.stringify({ level: "fatal", msg: String((err as Error).message ?? err) }) + "\n");
+  process.exit(1);
+});

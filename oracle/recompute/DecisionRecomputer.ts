@@ -1,0 +1,24 @@
+/** What a node knows about a signal when it re-computes the decision behind it. */
+export interface RecomputeRequest {
+  inputsHash: string;
+  inputSnapshotRef: string;
+  runHash: string;
+  modelHash: string;
+  /** Decision time, seconds. */
+  timestamp: bigint;
+}
+
+export type RecomputeResult =
+  /** The pipeline re-ran deterministically; `targets` are packed int16 basis points (offchain/protocol/targets). */
+  | { kind: "deterministic"; targets: bigint }
+  /** A step could not be made deterministic; the node falls back to bounds checks. */
+  | { kind: "non-deterministic"; reason: string };
+
+/**
+ * Re-runs the engine's decision from its input snapshot (fetched by reference, checked against
+ * `inputsHash`) in the pinned runtime. Provided by the engine; nodes without one sign bounds-checked
+ * signals only.
+ */
+export interface DecisionRecomputer {
+  recompute(request: RecomputeRequest): Promise<RecomputeResult>;
+}

@@ -1,0 +1,43 @@
+import type { VenueBalanceSource } from "./VenueBalanceSource.js";
+import type { VenueFill, VenueFillsSource } from "./VenueFillsSource.js";
+import type { VenueTickerSource } from "./VenueTickerSource.js";
+
+/** Thrown by the in-memory venue when told to behave as unreachable. */
+export class VenueUnreachableError extends Error {
+  override name = "VenueUnreachableError";
+}
+
+/** A venue held in memory: tickers, fills and equity set by a test or a simulation. */
+export class InMemoryVenue implements VenueTickerSource, VenueFillsSource, VenueBalanceSource {
+  readonly prices = new Map<number, bigint>();
+  readonly fills = new Map<string, VenueFill>();
+  equityValue = 0n;
+  down = false;
+
+  constructor(init: { prices?: Iterable<[number, bigint]>; fills?: VenueFill[]; equity?: bigint } = {}) {
+    for (const [a, p] of init.prices ?? []) this.prices.set(a, p);
+    for (const f of init.fills ?? []) this.fills.set(f.venueOrderId, f);
+    this.equityValue = init.equity ?? 0n;
+  }
+
+  private reachable(): void {
+    if (this.down) throw new VenueUnreachableError("venue unreachable");
+  }
+
+  async lastPriceE8(asset: number): Promise<bigint> {
+    this.reachable();
+    const p = this.prices.get(asset);
+    if (p === undefined) throw new VenueUnreachableError(`no ticker for asset ${asset}`);
+    return p;
+  }
+
+  async fillForOrder(venueOrderId: string): Promise<VenueFill | null> {
+    this.reachable();
+    return this.fills.get(venueOrderId) ?? null;
+  }
+
+  async equity(): Promise<bigint> {
+    this.reachable();
+    return this.equityValue;
+  }
+}

@@ -1,0 +1,55 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import type { VenueBalanceSource } from "./VenueBalanceSource.js";
+import type { VenueFill, VenueFillsSource } from "./VenueFillsSource.js";
+import type { VenueTickerSource } from "./VenueTickerSource.js";
+
+const int = z.union([z.string().regex(/^-?\d+$/), z.number().int().safe()]).transform((v) => BigInt(v));
+
+const fileSchema = z
+  .object({
+    prices: z.record(z.string().regex(/^\d+$/), int),
+    fills: z
+      .array(
+        z
+          .object({
+            venueOrderId: z.string(),
+            clientOrderId: z.string(),
+            asset: z.number().int(),
+            quantityE8: int,
+            priceE8: int,
+            feeE8: int,
+            timestamp: int,
+          })
+          .strict(),
+      )
+      .default([]),
+    equity: int,
+  })
+  .strict();
+
+/**
+ * A simulated venue read from a JSON file on every query (prices per asset index, fills, equity),
+ * for local runs and multi-process tests where the venue simulator writes the file. Not for live.
+ */
+export class JsonFileVenue implements VenueTickerSource, VenueFillsSource, VenueBalanceSource {
+  constructor(private readonly path: string) {}
+
+  private async read() {
+    return fileSchema.parse(JSON.parse(await readFile(this.path, "utf8")));
+  }
+
+  async lastPriceE8(asset: number): Promise<bigint> {
+    const p = (await this.read()).prices[String(asset)];
+    if (p === undefined) throw new Error(`no ticker for asset ${asset}`);
+    return p;
+  }
+
+  async fillForOrder(venueOrderId: string): Promise<VenueFill | null> {
+    return (await this.read()).fills.find((f) => f.venueOrderId === venueOrderId) ?? null;
+  }
+
+  async equity(): Promise<bigint> {
+    return (await this.read()).equity;
+  }
+}

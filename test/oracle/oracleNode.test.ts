@@ -1,0 +1,359 @@
+import { expect } from "chai";
+import { Stream } from "../../offchain/protocol/reportTypes.js";
+import { packSignatures, reportDigest, signReport } from "../../offchain/protocol/signatures.js";
+import { reportDomain } from "../../offchain/protocol/reportTypes.js";
+import { packTargets } from "../../offchain/protocol/targets.js";
+import { SignatureGossip } from "../../oracle/gossip/SignatureGossip.js";
+import type { OracleNode } from "../../oracle/node/OracleNode.js";
+import { reportToJson } from "../../oracle/proposals/reportSchemas.js";
+import type { DecisionRecomputer } from "../../oracle/recompute/DecisionRecomputer.js";
+import {
+  metricValue,
+  NATS_URL,
+  post,
+  proposeTo,
+  startOracleHarness,
+  waitFor,
+  type OracleHarness,
+} from "./helpers/oracleHarness.js";
+
+// Proposal bodies and JSON answers are poked field by field (to break exactly one check each).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = Record<string, any>;
+
+describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
+  this.timeout(120_000);
+  let h: OracleHarness;
+  let nodes: OracleNode[]; // nodes[i] runs sorted operator i
+
+  before(async () => {
+    h = await startOracleHarness();
+    nodes = [];
+    for (let i = 0; i < 3; i++) nodes.push(await h.startNode(h.keystoreIndexOf(i)));
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  const ledgerSeq = async () => (await h.contracts.ledger.sequences())[0];
+  const nextSignalSeq = async () => (await ledgerSeq()) + 1n;
+  const accepted = async (seq: bigint) =>
+    (await h.contracts.ledger.queryFilter(h.contracts.ledger.filters.SignalAccepted(seq))).length;
+
+  it("signs a signal proposal on every node, gathers 2-of-3 over NATS and gets it accepted on-chain", async () => {
+    const seq = await nextSignalSeq();
+    const { body } = await h.signalProposal(seq, [
+      [0, 2_000],
+      [1, 1_500],
+    ]);
+    const res = await proposeTo(nodes, Stream.Signal, body);
+    for (const r of res) expect(r.status, JSON.stringify(r.body)).to.equal(200);
+    await waitFor(async () => (await ledgerSeq()) >= seq);
+    expect(await accepted(seq)).to.equal(1);
+    expect(await h.contracts.ledger.currentTargets()).to.equal(
+      packTargets([
+        [0, 2_000],
+        [1, 1_500],
+      ]),
+    );
+    const leader = nodes[Number(seq % 3n)]!;
+    await waitFor(
+      async () => (await metricValue(leader, "oracle_reports_submitted_total", { outcome: "mined" })) === 1,
+    );
+    for (const n of nodes)
+      expect(await metricValue(n, "oracle_reports_signed_total", { stream: "signal" })).to.equal(1);
+  });
+
+  it("still submits with one node down: the next node in line takes over from a missing leader", async () => {
+    const seq = await nextSignalSeq();
+    const leaderIndex = Number(seq % 3n);
+    const up = nodes.filter((_, i) => i !== leaderIndex);
+    const { body } = await h.signalProposal(seq, [[2, 1_000]]);
+    // The leader gets no proposal (as if down); the other two sign and the next in line submits.
+    const res = await proposeTo(up, Stream.Signal, body);
+    for (const r of res) expect(r.status).to.equal(200);
+    await waitFor(async () => (await ledgerSeq()) >= seq);
+    expect(await accepted(seq)).to.equal(1);
+    const next = nodes[(leaderIndex + 1) % 3]!;
+    await waitFor(
+      async () =>
+        (await metricValue(next, "oracle_reports_submitted_total", { stream: "signal", outcome: "mined" })) >=
+        1,
+    );
+    // The third node, later in line, finds it on-chain and sends nothing.
+    const last = nodes[(leaderIndex + 2) % 3]!;
+    await waitFor(
+      async () =>
+        (await metricValue(last, "oracle_reports_submitted_total", {
+          stream: "signal",
+          outcome: "already_done",
+        })) >= 1,
+    );
+  });
+
+  it("ignores a rogue operator's garbage and different-decision signatures; the honest quorum lands", async () => {
+    const seq = await nextSignalSeq();
+    const leaderIndex = Number(seq % 3n);
+    const rogueIndex = (leaderIndex + 2) % 3; // not the leader, not the next in line
+    const honest = nodes.filter((_, i) => i !== rogueIndex);
+    const rogue = h.walletAt(rogueIndex);
+    const { report, body } = await h.signalProposal(seq, [[3, 500]]);
+    const other = { ...report, signal: { ...report.signal, targets: packTargets([[3, 4_000]]) } };
+    const domain = reportDomain(BigInt(h.deployment.chainId), h.sigilDeployment.registry);
+    const gossip = await SignatureGossip.connect([NATS_URL], h.deploymentId, "rogue");
+    try {
+      const conflicting = await signReport(rogue, Stream.Signal, domain, other);
+      const garbage = "0x" + "11".repeat(64) + "1b";
+      gossip.publish({
+        v: 1,
+        stream: Stream.Signal,
+        sequence: seq.toString(),
+        report: reportToJson(report),
+        signer: rogue.address,
+        signature: garbage,
+      });
+      gossip.publish({
+        v: 1,
+        stream: Stream.Signal,
+        sequence: seq.toString(),
+        report: reportToJson(other),
+        signer: rogue.address,
+        signature: conflicting.signature,
+      });
+      gossip.publish({
+        v: 1,
+        stream: Stream.Signal,
+        sequence: seq.toString(),
+        report: { nonsense: true },
+        signer: rogue.address,
+        signature: garbage,
+      });
+      await gossip.flush();
+      const leader = nodes[leaderIndex]!;
+      await waitFor(
+        async () =>
+          (await metricValue(leader, "oracle_signatures_ignored_total", { reason: "bad_signature" })) >= 1,
+      );
+      await waitFor(
+        async () =>
+          (await metricValue(leader, "oracle_signatures_ignored_total", { reason: "malformed" })) >= 1,
+      );
+
+      const res = await proposeTo(honest, Stream.Signal, body);
+      for (const r of res) expect(r.status).to.equal(200);
+      await waitFor(async () => (await ledgerSeq()) >= seq);
+      expect(await accepted(seq)).to.equal(1);
+      expect(
+        await metricValue(leader, "oracle_signatures_ignored_total", { reason: "conflicting_payload" }),
+      ).to.be.greaterThan(0);
+
+      // Packed with an honest signature, the rogue's signature over another decision fails on-chain.
+      const honestSig = { signer: String(res[0]!.body.signer), signature: String(res[0]!.body.signature) };
+      const mixed = packSignatures([honestSig, { signer: rogue.address, signature: conflicting.signature }]);
+      const next = { ...report, sequence: seq + 1n };
+      await expect(h.contracts.ledger.submitSignal.staticCall(next, mixed)).to.be.revert(h.ethers);
+      expect(reportDigest(Stream.Signal, domain, other)).to.not.equal(
+        reportDigest(Stream.Signal, domain, report),
+      );
+    } finally {
+      await gossip.close();
+    }
+  });
+
+  it("refuses proposals that fail a check, with a typed reason, and counts each", async () => {
+    const n = nodes[0]!;
+    const seq = await nextSignalSeq();
+    const cases: Array<[string, (b: Loose) => void, number]> = [
+      ["schema", (b) => (b.report.extra = 1), 400],
+      ["config_digest", (b) => (b.report.configDigest = "0x" + "ab".repeat(32)), 422],
+      ["stale_sequence", (b) => (b.report.sequence = "1"), 422],
+      ["deadline_too_far", (b) => (b.report.deadline = String(Math.floor(Date.now() / 1000) + 86_400)), 422],
+      [
+        "timestamp_too_old",
+        (b) => (b.report.signal.timestamp = String(Math.floor(Date.now() / 1000) - 7_200)),
+        422,
+      ],
+      ["feed_deviation", (b) => (b.context.referencePrices[0].priceE8 = "4000000000000"), 422],
+      ["reference_price_missing", (b) => (b.context.referencePrices = []), 422],
+      ["risk_policy", (b) => (b.report.signal.targets = packTargets([[0, 5_000]]).toString()), 422],
+      ["recompute_unavailable", (b) => (b.report.signal.flags = 1), 422],
+    ];
+    for (const [reason, mutate, status] of cases) {
+      const { body } = await h.signalProposal(seq, [[0, 1_000]]);
+      mutate(body as Loose);
+      const r = await post(`${n.url}/v1/proposals/signal`, body);
+      expect(r.status, reason).to.equal(status);
+      expect(r.body.refused, reason).to.equal(reason);
+      expect(await metricValue(n, "oracle_reports_refused_total", { reason })).to.equal(1);
+    }
+    // The venue's ticker disagrees with the reference price (while the feed agrees).
+    h.venue.prices.set(0, 40_000n * 10n ** 8n);
+    try {
+      const { body } = await h.signalProposal(seq, [[0, 1_000]]);
+      const r = await post(`${n.url}/v1/proposals/signal`, body);
+      expect(r.body.refused).to.equal("ticker_deviation");
+    } finally {
+      h.venue.prices.set(0, 42_000n * 10n ** 8n);
+    }
+    expect(await ledgerSeq()).to.equal(seq - 1n);
+  });
+
+  it("re-computes signals where a recomputer is configured: signs a match, refuses a mismatch", async () => {
+    const seq = await nextSignalSeq();
+    const weights: Array<[number, number]> = [[1, 2_500]];
+    let answer = packTargets(weights);
+    const recomputer: DecisionRecomputer = {
+      recompute: async () => ({ kind: "deterministic", targets: answer }),
+    };
+    const node = await h.startNode(h.keystoreIndexOf(0), {
+      dataDir: `${h.dir}/recompute-node`,
+      recomputer,
+      deploymentId: "isolated-recompute",
+    });
+    try {
+      const { body } = await h.signalProposal(seq, weights, { flags: 1 });
+      answer = packTargets([[1, 2_400]]);
+      const bad = await post(`${node.url}/v1/proposals/signal`, body);
+      expect(bad.body.refused).to.equal("recompute_mismatch");
+      answer = packTargets(weights);
+      const good = await post(`${node.url}/v1/proposals/signal`, body);
+      expect(good.status).to.equal(200);
+    } finally {
+      await node.stop();
+    }
+  });
+
+  it("never signs a conflicting payload for a sequence it signed before a restart", async () => {
+    const seq = (await nextSignalSeq()) + 5n; // far ahead, so nothing submits it in between
+    const idx = 1;
+    const dataDir = `${h.dir}/restart-node`;
+    const first = await h.startNode(h.keystoreIndexOf(idx), { dataDir, deploymentId: "isolated-restart" });
+    const { body, report } = await h.signalProposal(seq, [[0, 1_000]]);
+    const signed = await post(`${first.url}/v1/proposals/signal`, body);
+    expect(signed.status).to.equal(200);
+    await first.stop();
+
+    const second = await h.startNode(h.keystoreIndexOf(idx), { dataDir, deploymentId: "isolated-restart" });
+    try {
+      const conflicting = await h.signalProposal(seq, [[0, 1_200]]);
+      const refused = await post(`${second.url}/v1/proposals/signal`, conflicting.body);
+      expect(refused.status).to.equal(409);
+      expect(refused.body.refused).to.equal("equivocation");
+      // The identical report is re-signed idempotently: the same signature as before the restart.
+      const again = await post(`${second.url}/v1/proposals/signal`, {
+        ...body,
+        report: reportToJson(report),
+      });
+      expect(again.status).to.equal(200);
+      expect(again.body.signature).to.equal(signed.body.signature);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("loses nothing and duplicates nothing while the RPC endpoint is down, then back", async () => {
+    const seq = await nextSignalSeq();
+    const leader = nodes[Number(seq % 3n)]!;
+    const { body } = await h.signalProposal(seq, [[0, 1_000]], { deadlineIn: 300n });
+    const submittedBy = (n: OracleNode) =>
+      metricValue(n, "oracle_reports_submitted_total", { stream: "signal" });
+    const submittedBefore = await Promise.all(nodes.map(submittedBy));
+    let minedBefore = 0;
+    for (const n of nodes)
+      minedBefore += await metricValue(n, "oracle_reports_submitted_total", {
+        stream: "signal",
+        outcome: "mined",
+      });
+    // Checks can read the chain; every transaction path fails, as if the endpoint died after signing.
+    for (const m of ["eth_estimateGas", "eth_sendRawTransaction", "eth_getTransactionCount"])
+      h.proxy.blocked.add(m);
+    try {
+      const res = await proposeTo(nodes, Stream.Signal, body);
+      for (const r of res) expect(r.status).to.equal(200);
+      await waitFor(async () => (await metricValue(leader, "oracle_submit_retries_total")) >= 2);
+      h.proxy.down = true; // now nothing answers at all
+      const before = await metricValue(leader, "oracle_submit_retries_total");
+      await waitFor(async () => (await metricValue(leader, "oracle_submit_retries_total")) > before + 1);
+      expect((await h.contracts.ledger.sequences())[0]).to.equal(seq - 1n);
+    } finally {
+      h.proxy.down = false;
+      h.proxy.blocked.clear();
+    }
+    await waitFor(async () => (await ledgerSeq()) >= seq);
+    // Every node in line eventually sees it done; exactly one acceptance, exactly one transaction mined.
+    for (const [i, n] of nodes.entries()) {
+      await waitFor(async () => (await submittedBy(n)) === submittedBefore[i]! + 1);
+    }
+    expect(await accepted(seq)).to.equal(1);
+    let mined = 0;
+    for (const n of nodes)
+      mined += await metricValue(n, "oracle_reports_submitted_total", { stream: "signal", outcome: "mined" });
+    expect(mined).to.equal(minedBefore + 1);
+    for (const n of nodes) expect(await metricValue(n, "oracle_submit_failures_total")).to.equal(0);
+  });
+
+  it("carries a NAV report end to end against the venue's equity", async () => {
+    const seq = (await h.contracts.vault.navSequence()) + 1n;
+    const epoch = await h.contracts.vault.currentEpoch();
+    const { body } = await h.navProposal(seq, 0n);
+    const res = await proposeTo(nodes, Stream.Nav, body);
+    for (const r of res) expect(r.status, JSON.stringify(r.body)).to.equal(200);
+    await waitFor(async () => (await h.contracts.vault.navSequence()) >= seq);
+    expect(await h.contracts.vault.currentEpoch()).to.equal(epoch + 1n);
+
+    h.venue.equityValue = 5_000n * 10n ** 6n;
+    const wrong = await h.navProposal(seq + 1n, 4_000n * 10n ** 6n);
+    const r = await post(`${nodes[0]!.url}/v1/proposals/nav`, wrong.body);
+    expect(r.body.refused).to.equal("equity_mismatch");
+    h.venue.equityValue = 0n;
+  });
+
+  it("carries an execution report end to end against the venue's fills", async () => {
+    const signalSeq = (await h.contracts.ledger.sequences())[2]; // last accepted signal
+    const seq = (await h.contracts.ledger.sequences())[1] + 1n;
+    const { body } = await h.executionProposal(seq, signalSeq, [
+      { asset: 3, quantityE8: 10n ** 8n, orderId: `o-${seq}` },
+    ]);
+    const res = await proposeTo(nodes, Stream.Execution, body);
+    for (const r of res) expect(r.status, JSON.stringify(r.body)).to.equal(200);
+    await waitFor(async () => (await h.contracts.ledger.sequences())[1] >= seq);
+    const recorded = await h.contracts.ledger.queryFilter(h.contracts.ledger.filters.TradeRecorded(seq));
+    expect(recorded.length).to.equal(1);
+
+    // A fill the venue does not know is refused.
+    const bogus = await h.executionProposal(seq + 1n, signalSeq, [
+      { asset: 3, quantityE8: 10n ** 8n, orderId: `x-${seq}` },
+    ]);
+    h.venue.fills.delete(`venue-x-${seq}`);
+    const r = await post(`${nodes[0]!.url}/v1/proposals/execution`, bogus.body);
+    expect(r.body.refused).to.equal("fill_mismatch");
+  });
+
+  it("serves /health and Prometheus /metrics", async () => {
+    const health = await fetch(`${nodes[0]!.url}/health`);
+    expect(health.status).to.equal(200);
+    const hb = (await health.json()) as Loose;
+    expect(hb.status).to.equal("ok");
+    expect(hb.nats.connected).to.equal(true);
+    expect(hb.operatorIndex).to.equal(0);
+    const metrics = await (await fetch(`${nodes[0]!.url}/metrics`)).text();
+    for (const name of [
+      "oracle_reports_seen_total",
+      "oracle_reports_signed_total",
+      "oracle_reports_refused_total",
+      "oracle_reports_submitted_total",
+      "oracle_submit_failures_total",
+      "oracle_proposal_to_signed_seconds_bucket",
+      "oracle_proposal_to_onchain_seconds_bucket",
+    ]) {
+      expect(metrics).to.include(name);
+    }
+    h.proxy.down = true;
+    try {
+      const degraded = await fetch(`${nodes[0]!.url}/health`);
+      expect(degraded.status).to.equal(503);
+    } finally {
+      h.proxy.down = false;
+    }
+  });
+});
