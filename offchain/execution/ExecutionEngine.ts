@@ -9,7 +9,7 @@ import { applyKillSwitch } from "../strategy/applyKillSwitch.js";
 import { KillLevel } from "../strategy/KillLevel.js";
 import type { AssetList } from "./AssetList.js";
 import { clientOrderId, orderRef } from "./clientOrderId.js";
-import { OrderOutcomeUnknownError, OrderRejectedError } from "./errors.js";
+import { OrderOutcomeUnknownError, OrderRejectedError, RetryableVenueError } from "./errors.js";
 import { checkOrderLimits } from "./ExecutionLimits.js";
 import type { ExecutionLimits, LegRefusal } from "./ExecutionLimits.js";
 import type { KillLevelSource } from "./KillLevelSource.js";
@@ -332,12 +332,14 @@ export class ExecutionEngine {
       } else if (e instanceof OrderRejectedError) {
         this.o.store.updateOrder(id, { status: "rejected", note: e.message });
         this.log("order-rejected", { clientOrderId: id, error: e.message });
+      } else if (e instanceof RetryableVenueError) {
+        // Refused before the venue acted (still rate limited after retries): never placed.
+        this.o.store.updateOrder(id, { status: "not-placed", note: e.message });
+        throw e;
       } else {
-        // Refused before the venue acted (e.g. still rate limited after retries): never placed.
-        this.o.store.updateOrder(id, {
-          status: "not-placed",
-          note: e instanceof Error ? e.message : String(e),
-        });
+        // Anything else after the send may or may not have placed it: find out, never assume.
+        this.o.store.updateOrder(id, { status: "unknown", note: e instanceof Error ? e.message : String(e) });
+        await this.tryReconcile(this.o.store.order(id)!);
         throw e;
       }
     }
@@ -406,6 +408,11 @@ export class ExecutionEngine {
       });
       if (fresh) this.log("fill", { clientOrderId: order.clientOrderId, amount: t.amount, price: t.price });
     }
+    // Position = sum of fills: a venue answer without `filled` (WEEX's POST reply) is corrected here.
+    const sum = this.o.store.fillsOf(order.clientOrderId).reduce((a, f) => a + f.amount, 0);
+    const current = this.o.store.order(order.clientOrderId)!;
+    if (sum > current.filled)
+      this.o.store.updateOrder(order.clientOrderId, { status: current.status, filled: sum });
   }
 
   /** Cancels resting limit orders that went stale, or that grow a position the kill level forbids. */
