@@ -15,7 +15,13 @@ export type Fault =
   /** Answer 200 with a body that is not valid JSON (a truncated document). */
   | { readonly kind: "malformed" }
   /** Answer 200 with the normal payload passed through `transform` (renamed/missing fields, etc.). */
-  | { readonly kind: "drift"; readonly transform: (payload: unknown) => unknown };
+  | { readonly kind: "drift"; readonly transform: (payload: unknown) => unknown }
+  /**
+   * Process the request (an order is booked, a cancel takes effect) but lose the answer: the
+   * connection is reset ("reset", default) or never answered ("hang"). The client cannot know
+   * the outcome and must reconcile, e.g. by client order id.
+   */
+  | { readonly kind: "unknownOutcome"; readonly mode?: "reset" | "hang" };
 
 interface Armed {
   readonly fault: Fault;

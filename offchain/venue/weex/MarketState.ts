@@ -12,6 +12,18 @@ export interface SimMarket {
   readonly stepSize: number;
   readonly spot: boolean;
   readonly swap: boolean;
+  /**
+   * Mean size of one synthetic book level in base units (each level is 0.5–1.5× this, seeded).
+   * Unset: 1–5000 steps, the original tiny book.
+   */
+  readonly levelSize?: number;
+  /** Smallest order quantity (default: one step). */
+  readonly minQty?: number;
+  /** Smallest order value in quote units (default 0: no check). */
+  readonly minNotional?: number;
+  /** Spot fee rates as fractions (default 0.001 each, WEEX's base tier). */
+  readonly makerFeeRate?: number;
+  readonly takerFeeRate?: number;
 }
 
 /** The history a market replays: candles of one base timeframe, ascending. */
@@ -250,6 +262,9 @@ export class MarketState {
 
   private size(id: string, rng: Rng): number {
     const m = this.byId.get(id)!;
+    if (m.levelSize !== undefined) {
+      return Math.max(1, Math.round((m.levelSize * (0.5 + rng.next())) / m.stepSize)) * m.stepSize;
+    }
     return (1 + rng.int(5000)) * m.stepSize;
   }
 

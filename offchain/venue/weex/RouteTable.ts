@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { SimAccount } from "./SimAccount.js";
 
 export type HttpMethod = "GET" | "POST" | "DELETE";
 
@@ -9,6 +10,10 @@ export interface RouteRequest {
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
+  /** The request target as sent, path and query ("/api/v3/order?orderId=1"). */
+  readonly rawUrl: string;
+  /** Set for signed routes once the signature checked out. */
+  readonly account?: SimAccount;
 }
 
 /** Returns the JSON payload to send with 200; throws `WeexApiError` for WEEX-style errors. */
@@ -19,11 +24,15 @@ export interface Route {
   /** Exact path, e.g. "/api/v3/market/klines". */
   readonly path: string;
   readonly handler: RouteHandler;
+  /** Private endpoint: the request must carry a valid WEEX signature. */
+  readonly signed?: boolean;
+  /** Rate-limit weight (ccxt's `cost` for private endpoints; default 1). */
+  readonly weight?: number;
 }
 
 /**
- * The simulator's routing table: method + exact path → handler. Public market routes are added
- * now; the trading task adds private routes (and their signature check) through `add`.
+ * The simulator's routing table: method + exact path → handler. Public market routes and the
+ * signed (private) trading routes are both added through `add`.
  */
 export class RouteTable {
   private readonly routes = new Map<string, Route>();

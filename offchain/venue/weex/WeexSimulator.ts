@@ -6,9 +6,19 @@ import type { Fault } from "./FaultInjector.js";
 import { MarketState } from "./MarketState.js";
 import type { MarketStateOptions } from "./MarketState.js";
 import { publicMarketRoutes } from "./publicMarketRoutes.js";
+import { RateLimiter } from "./RateLimiter.js";
+import type { WindowLimit } from "./RateLimiter.js";
 import { RouteTable } from "./RouteTable.js";
-import type { HttpMethod } from "./RouteTable.js";
+import type { HttpMethod, Route } from "./RouteTable.js";
+import { SimAccount } from "./SimAccount.js";
+import type { CustodyMove, SimAccountConfig } from "./SimAccount.js";
+import { SpotEngine } from "./SpotEngine.js";
+import type { SpotEngineOptions } from "./SpotEngine.js";
+import { spotTradingRoutes } from "./spotTradingRoutes.js";
+import { fx } from "./fixedPoint.js";
 import { WeexApiError } from "./WeexApiError.js";
+import { WeexAuthenticator } from "./WeexAuthenticator.js";
+import { WeexPrivateWsHub } from "./WeexPrivateWsHub.js";
 import { WeexWsHub } from "./WeexWsHub.js";
 import type { WsHubOptions } from "./WeexWsHub.js";
 
@@ -18,6 +28,24 @@ export interface WeexSimulatorOptions extends MarketStateOptions {
   /** Port (default 0: an ephemeral port). */
   readonly port?: number;
   readonly ws?: WsHubOptions;
+  /** Accounts (API key, secret, passphrase, opening balances) private requests can sign for. */
+  readonly accounts?: readonly SimAccountConfig[];
+  readonly trading?: SpotEngineOptions;
+  /**
+   * Wall clock for what is about real time, not market time: ACCESS-TIMESTAMP freshness and
+   * rate-limit windows (default Date.now; ccxt signs with its own wall clock).
+   */
+  readonly wallClock?: () => number;
+  /** Clock of the rate-limit windows (default `wallClock`): tests roll windows over by hand. */
+  readonly rateLimitClock?: () => number;
+  /** Accepted |server − ACCESS-TIMESTAMP| in ms (default 30 000, WEEX's documented window). */
+  readonly recvWindowMs?: number;
+  readonly rateLimits?: {
+    /** Per API key, in ccxt cost units (default 500 per 10 s, WEEX's private budget); false: off. */
+    readonly private?: WindowLimit | false;
+    /** Per client address, counting requests (WEEX: 20 per 2 s); default off. */
+    readonly public?: WindowLimit | false;
+  };
 }
 
 /** The `urls.api` block that points ccxt's `weex` (REST and pro WebSocket) at the simulator. */
@@ -46,20 +74,95 @@ export class WeexSimulator {
   readonly routes = new RouteTable();
   readonly faults = new FaultInjector();
   readonly ws: WeexWsHub;
+  readonly spot: SpotEngine;
+  /** Private spot WebSocket (`orders`, `fill`, `account`). */
+  readonly privateWs: WeexPrivateWsHub;
+  private readonly accounts = new Map<string, SimAccount>();
+  private readonly auth: WeexAuthenticator;
+  private readonly privateLimiter: RateLimiter | undefined;
+  private readonly publicLimiter: RateLimiter | undefined;
   private server: Server | undefined;
   private readonly hanging = new Set<ServerResponse>();
+  private idCounter = 0n;
 
   constructor(private readonly options: WeexSimulatorOptions) {
     this.state = new MarketState(options);
+    const wall = options.wallClock ?? Date.now;
+    this.auth = new WeexAuthenticator(wall, options.recvWindowMs ?? 30_000);
+    this.spot = new SpotEngine(this.state, () => this.nextId(), options.trading);
     this.routes.add(...publicMarketRoutes(this.state));
+    this.routes.add(...spotTradingRoutes(this.spot, () => this.state.now()));
     this.ws = new WeexWsHub(this.state, options.ws);
+    this.privateWs = new WeexPrivateWsHub(
+      this.auth,
+      this.spot,
+      () => this.accounts.values(),
+      () => this.state.now(),
+    );
+    const priv = options.rateLimits?.private ?? { weight: 500, windowMs: 10_000 };
+    const rateClock = options.rateLimitClock ?? wall;
+    this.privateLimiter = priv === false ? undefined : new RateLimiter(priv, rateClock);
+    const pub = options.rateLimits?.public ?? false;
+    this.publicLimiter = pub === false ? undefined : new RateLimiter(pub, rateClock);
+    for (const a of options.accounts ?? []) this.addAccount(a);
+  }
+
+  /** Registers an account; its API key can sign private requests from now on. */
+  addAccount(config: SimAccountConfig): SimAccount {
+    if (this.accounts.has(config.name)) throw new Error(`account "${config.name}" already exists`);
+    const uid = String(8_886_281_000 + this.accounts.size);
+    const account = new SimAccount(config, uid, () => this.nextId());
+    this.accounts.set(config.name, account);
+    this.auth.register(account);
+    return account;
+  }
+
+  account(name: string): SimAccount {
+    const a = this.accounts.get(name);
+    if (!a) throw new Error(`no simulator account "${name}"`);
+    return a;
+  }
+
+  /**
+   * Custody hook: the vault moved `amount` of `asset` to the venue account. Recorded as a
+   * `transfer_in` bill (and a transfer record) at market time; `ref` (e.g. the on-chain tx hash)
+   * is kept in `account(name).custody` beside the bill id, so both books can be reconciled.
+   */
+  credit(name: string, asset: string, amount: string, ref: string): CustodyMove {
+    const move = this.account(name).credit(asset, fx(amount), ref, this.state.now());
+    this.privateWs.flush();
+    return move;
+  }
+
+  /** Custody hook: funds returned from the venue to the vault (`transfer_out`); must be free. */
+  debit(name: string, asset: string, amount: string, ref: string): CustodyMove {
+    this.spot.sync();
+    const move = this.account(name).debit(asset, fx(amount), ref, this.state.now());
+    this.privateWs.flush();
+    return move;
+  }
+
+  /** Matches resting orders against the replayed candles up to the clock (also done per request). */
+  sync(): void {
+    this.spot.sync();
+    this.privateWs.flush();
+  }
+
+  /** Order, trade and bill ids: 18 digits like WEEX's, from a counter, so runs are identical. */
+  private nextId(): string {
+    this.idCounter += 1n;
+    return String(
+      700_000_000_000_000_000n + BigInt(this.options.seed ?? 1) * 1_000_000_000n + this.idCounter,
+    );
   }
 
   async start(): Promise<void> {
     if (this.server) return;
     const server = createServer((req, res) => this.onRequest(req, res));
     server.on("upgrade", (req, socket, head) => {
-      if (!this.ws.handleUpgrade(req, socket, head)) socket.destroy();
+      if (!this.ws.handleUpgrade(req, socket, head) && !this.privateWs.handleUpgrade(req, socket, head)) {
+        socket.destroy();
+      }
     });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -74,6 +177,7 @@ export class WeexSimulator {
     if (!server) return;
     this.server = undefined;
     this.ws.stop();
+    this.privateWs.stop();
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
     server.closeAllConnections();
@@ -101,6 +205,16 @@ export class WeexSimulator {
   /** Shorthand for `faults.inject("GET <path>", fault, times)`. */
   inject(path: string, fault: Fault, times = 1): void {
     this.faults.inject(`GET ${path}`, fault, times);
+  }
+
+  /** Charges the route's weight; answers 429 with Retry-After and returns false when over budget. */
+  private admit(route: Route, key: string, res: ServerResponse): boolean {
+    const limiter = route.signed ? this.privateLimiter : this.publicLimiter;
+    if (!limiter) return true;
+    const decision = limiter.take(key, route.signed ? (route.weight ?? 1) : 1);
+    if (decision.ok) return true;
+    tooManyRequests(res, decision.retryAfterMs);
+    return false;
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -139,20 +253,44 @@ export class WeexSimulator {
     }
     let payload: unknown;
     try {
+      this.spot.sync();
+      const rawUrl = req.url ?? "/";
+      const account = route.signed
+        ? this.auth.verify({ method, rawUrl, headers: req.headers, body })
+        : undefined;
+      if (!this.admit(route, account?.credentials.apiKey ?? req.socket.remoteAddress ?? "?", res)) {
+        this.privateWs.flush();
+        return;
+      }
       payload = route.handler({
         method,
         path: url.pathname,
         query: url.searchParams,
         headers: req.headers,
         body,
+        rawUrl,
+        ...(account ? { account } : {}),
       });
     } catch (e) {
+      this.privateWs.flush(); // resting fills from sync() happened even if this request failed
       if (e instanceof WeexApiError) json(res, e.httpStatus, e.body());
       else
         json(res, 500, {
           code: -1000,
           msg: `simulator error: ${e instanceof Error ? e.message : String(e)}`,
         });
+      return;
+    }
+    // private streams see the effect even when the REST answer is lost below
+    this.privateWs.flush();
+    if (fault?.kind === "unknownOutcome") {
+      // the request took effect; only the answer is lost
+      if (fault.mode === "hang") {
+        this.hanging.add(res);
+        res.on("close", () => this.hanging.delete(res));
+      } else {
+        res.socket?.destroy();
+      }
       return;
     }
     if (fault?.kind === "malformed") {
@@ -163,6 +301,16 @@ export class WeexSimulator {
     }
     json(res, 200, fault?.kind === "drift" ? fault.transform(payload) : payload);
   }
+}
+
+function tooManyRequests(res: ServerResponse, retryAfterMs: number): void {
+  // WEEX documents only the 429 status for throttling; a body with a `msg` would make ccxt 4.5.84
+  // raise ExchangeError instead of RateLimitExceeded, so the body is the gateway's plain text
+  res.writeHead(429, {
+    "Content-Type": "text/plain",
+    "Retry-After": String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+  });
+  res.end("429 Too Many Requests");
 }
 
 function json(res: ServerResponse, status: number, payload: unknown): void {
