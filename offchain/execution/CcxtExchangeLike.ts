@@ -50,6 +50,8 @@ export interface CcxtExchangeLike {
   readonly id: string;
   options: Record<string, unknown>;
   last_response_headers?: Record<string, string> | undefined;
+  /** ccxt's wall clock (what it signs with). */
+  milliseconds?(): number;
   loadMarkets(): Promise<Record<string, CcxtMarketLike>>;
   fetchTime(): Promise<number | undefined>;
   fetchBalance(): Promise<{ readonly total?: Record<string, number | undefined> | undefined }>;

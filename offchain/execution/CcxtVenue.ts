@@ -31,6 +31,12 @@ export interface CcxtVenueOptions {
   readonly backoffMaxMs?: number;
   /** Uniform [0, 1): inject a seeded one for reproducible waits (default 0.5: half the ceiling). */
   readonly random?: () => number;
+  /**
+   * Shift ccxt's signing timestamps by the measured offset (default true: live). Off for a paper
+   * venue replaying history, whose server time is market time while it checks signatures against
+   * the wall clock.
+   */
+  readonly alignSigningClock?: boolean;
   readonly onRetry?: (info: { what: string; attempt: number; waitMs: number; error: ExecutionError }) => void;
 }
 
@@ -109,7 +115,10 @@ export class CcxtVenue implements TradingVenue {
     // Half the round trip is the best guess of when the server read its clock.
     this.offsetMs = server - Math.round((before + after) / 2);
     // ccxt signs with nonce() = milliseconds() - timeDifference: align it with the venue.
-    this.o.exchange.options["timeDifference"] = -this.offsetMs;
+    if (this.o.alignSigningClock !== false) {
+      const wall = this.o.exchange.milliseconds?.() ?? after;
+      this.o.exchange.options["timeDifference"] = wall - server;
+    }
     return server;
   }
 
@@ -189,8 +198,18 @@ export class CcxtVenue implements TradingVenue {
         ),
       order.clientOrderId,
     );
-    // WEEX answers a spot POST with ids only: fill in what we sent.
-    return this.toOrder({ ...placed, clientOrderId: placed.clientOrderId ?? order.clientOrderId }, order);
+    const sent = this.toOrder(
+      { ...placed, clientOrderId: placed.clientOrderId ?? order.clientOrderId },
+      order,
+    );
+    if (placed.status !== undefined) return sent;
+    // WEEX answers a spot POST with ids only: read the order's state. The order exists either
+    // way, so a failed read leaves it "open" for the next reconciliation instead of failing.
+    try {
+      return (await this.findOrder(order.symbol, order.clientOrderId)) ?? sent;
+    } catch {
+      return sent;
+    }
   }
 
   async findOrder(symbol: string, clientOrderId: string): Promise<VenueOrder | null> {

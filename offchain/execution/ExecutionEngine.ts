@@ -424,8 +424,10 @@ export class ExecutionEngine {
       const stale = now - order.createdAt >= (this.o.staleOrderMs ?? 60_000);
       const held = positions[order.symbol] ?? 0;
       const grows = order.side === "buy" ? held >= 0 : held <= 0;
+      // Flatten replaces every resting order by a market close; lower levels cancel what grows.
       const forbidden =
-        level >= KillLevel.ReduceOnly ? grows : level === KillLevel.NoNewEntries && held === 0;
+        level === KillLevel.Flatten ||
+        (level === KillLevel.ReduceOnly ? grows : level === KillLevel.NoNewEntries && held === 0);
       if (!stale && !forbidden) continue;
       this.log("order-cancel", { clientOrderId: order.clientOrderId, stale, forbidden });
       await this.o.venue.cancelOrder(order.symbol, order.clientOrderId);

@@ -45,7 +45,7 @@ export interface Harness {
 }
 
 export function makeHarness(
-  over: Partial<ExecutionEngineOptions> & {
+  over: Partial<Omit<ExecutionEngineOptions, "venue">> & {
     cash?: number;
     venue?: (h: { store: OrderStore; venue: CcxtVenue }) => TradingVenue;
   } = {},
