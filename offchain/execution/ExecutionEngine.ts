@@ -78,6 +78,11 @@ export class ExecutionEngine {
 
   /** Syncs the clock offset and market rules, then reconciles everything the store left open. */
   async start(): Promise<void> {
+    const last = this.o.store.getCursor("last-signal");
+    if (last && !this.lastSignal) {
+      const j = JSON.parse(last) as { sequence: number; targets: string; timestamp: number };
+      this.lastSignal = { sequence: j.sequence, targets: BigInt(j.targets), timestamp: j.timestamp };
+    }
     await this.o.venue.fetchTime();
     this.rules = await this.o.venue.loadMarkets();
     this.started = true;
@@ -115,6 +120,11 @@ export class ExecutionEngine {
       }
       result = await this.executeSignal(latest);
       this.lastSignal = latest;
+      // Persisted so a restarted engine still enforces Flatten/ReduceOnly against it.
+      this.o.store.setCursor(
+        "last-signal",
+        JSON.stringify({ ...latest, targets: latest.targets.toString() }),
+      );
       if (result.complete) await this.o.signals.ack(latest);
     } else if (this.lastSignal) {
       // No new signal: still obey a kill level raised mid-epoch against the last one.
@@ -206,6 +216,10 @@ export class ExecutionEngine {
       }
       // A reduction bigger than the order cap is split over cycles rather than refused: reducing risk never waits.
       const qty = refusal ? capQuantity(this.o.limits, leg, this.rules.get(leg.symbol)) : Math.abs(leg.delta);
+      if (!(qty > 0)) {
+        refusals.push(refusal!); // the cap is below one step: nothing sendable
+        continue;
+      }
       const request: OrderRequest = {
         clientOrderId: clientOrderId(this.o.namespace, signal.sequence, index, attempt),
         symbol: leg.symbol,

@@ -5,6 +5,7 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import { clientOrderId } from "../../../offchain/execution/clientOrderId.js";
 import { HttpReportSink } from "../../../offchain/execution/HttpReportSink.js";
 import { ShadowTradingVenue } from "../../../offchain/execution/ShadowTradingVenue.js";
+import { KillLevel } from "../../../offchain/strategy/KillLevel.js";
 import { expectClose } from "../../helpers/expectClose.js";
 import { makeHarness, signal } from "./harness.js";
 import type { Harness } from "./harness.js";
@@ -162,6 +163,24 @@ describe("ExecutionEngine: accepted signals → orders → fills → reports", f
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+
+  it("Flatten raised after a restart, with no new signal, still closes every position at market", async function () {
+    h = makeHarness({ orderType: "limit" });
+    h.signals.push(signal(4, { 0: 3000, 1: 3000 }));
+    await h.engine.tick();
+    h.ex.fillOpen("BTC/USDT");
+    h.ex.fillOpen("ETH/USDT");
+    await h.engine.tick();
+    const engine = h.restart();
+    h.kill.level = KillLevel.Flatten;
+    const r = await engine.tick();
+    expect(r!.placed.map((o) => [o.symbol, o.side, o.type, o.reason])).to.deep.equal([
+      ["BTC/USDT", "sell", "market", "kill-switch"],
+      ["ETH/USDT", "sell", "market", "kill-switch"],
+    ]);
+    expect(h.ex.balances["BTC"]).to.equal(0);
+    expect(h.ex.balances["ETH"]).to.equal(0);
   });
 
   it("epoch end: venue equity marked at venue prices becomes a NAV payload", async function () {
