@@ -1,27 +1,29 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { CsvSource } from "../data/CsvSource.js";
+import { dataDir } from "../data/dataDir.js";
+import { DataError as DataLayerError } from "../data/errors.js";
+import type { CandleHistorySource } from "../engine/CandleHistorySource.js";
 import { DataError } from "../engine/errors.js";
-import type { MarketDataSource } from "../engine/MarketDataSource.js";
-import { TIMEFRAME_MS } from "../types/market.js";
-import type { Candle, CandleSeries, DataFlag, Timeframe } from "../types/market.js";
-import { resolveDataDir } from "./resolveDataDir.js";
-
-const HEADER = "timestamp,open,high,low,close,volume";
+import type { CandleSeries, Timeframe } from "../types/market.js";
 
 /**
- * Offline candles from `<dataDir>/ohlcv/<timeframe>/<BASE>-USDT.csv` (the shared data layout).
- * A stop-gap until the data team's `CsvSource` lands: validates the header, numbers, OHLC
- * consistency and time order, and flags gaps (never fills them).
+ * Offline candles from `<dataDir>/ohlcv/<timeframe>/<BASE>-USDT.csv` (the shared data layout), read
+ * and validated by the data layer's `CsvSource` (schema registry: exact header, plain decimals, OHLC
+ * consistency, time order; gaps flagged, never filled). Data-layer errors become engine
+ * `DataError`s with a hint, so the CLI prints them as user errors.
  *
  * @example
  * const series = await new CsvCandleSource().load("1d", ["BTC/USDT", "ETH/USDT"]);
  */
-export class CsvCandleSource implements MarketDataSource {
+export class CsvCandleSource implements CandleHistorySource {
   readonly kind = "offline" as const;
   readonly name: string;
+  private readonly csv: CsvSource;
 
-  constructor(private readonly dir: string = resolveDataDir()) {
+  constructor(private readonly dir: string = dataDir()) {
     this.name = `csv:${dir}`;
+    this.csv = new CsvSource({ dir });
   }
 
   /** Unified symbols available for a timeframe, sorted. */
@@ -38,54 +40,30 @@ export class CsvCandleSource implements MarketDataSource {
   }
 
   async load(timeframe: Timeframe, symbols?: readonly string[]): Promise<CandleSeries[]> {
-    const wanted = symbols ?? this.symbols(timeframe);
-    return [...wanted].sort().map((s) => this.loadOne(timeframe, s));
-  }
-
-  private loadOne(timeframe: Timeframe, symbol: string): CandleSeries {
-    const file = join(this.dir, "ohlcv", timeframe, `${symbol.replace("/", "-")}.csv`);
-    if (!existsSync(file))
-      throw new DataError(`no ${timeframe} data for ${symbol} (${file} not found)`, {
-        hint: `available: ${this.symbols(timeframe).join(", ")}`,
-      });
-    const lines = readFileSync(file, "utf8").split("\n");
-    if (lines[0]?.trim() !== HEADER)
-      throw new DataError(`${file}: header is "${lines[0]}", expected "${HEADER}"`);
-    const step = TIMEFRAME_MS[timeframe];
-    const candles: Candle[] = [];
-    const flags: DataFlag[] = [];
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!.trim();
-      if (line === "") continue;
-      const f = line.split(",");
-      const [timestamp, open, high, low, close, volume] = f.map(Number) as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
-      const where = `${file}:${i + 1}`;
-      if (f.length !== 6 || ![timestamp, open, high, low, close, volume].every(Number.isFinite))
-        throw new DataError(`${where}: expected 6 finite numbers, got "${line}"`);
-      if (!(low > 0) || high < Math.max(open, close) || low > Math.min(open, close) || volume < 0)
-        throw new DataError(`${where}: inconsistent candle (low ≤ open,close ≤ high, low > 0, volume ≥ 0)`);
-      const prev = candles.at(-1);
-      if (prev && timestamp <= prev.timestamp)
+    const wanted = [...(symbols ?? this.symbols(timeframe))].sort();
+    const out: CandleSeries[] = [];
+    for (const symbol of wanted) {
+      if (!existsSync(this.csv.pathOf(symbol, timeframe)))
         throw new DataError(
-          `${where}: timestamp ${timestamp} not after ${prev.timestamp}; rows must be sorted`,
+          `no ${timeframe} data for ${symbol} (${this.csv.pathOf(symbol, timeframe)} not found)`,
+          {
+            hint: `available: ${this.symbols(timeframe).join(", ")}`,
+          },
         );
-      if (prev && timestamp - prev.timestamp > step)
-        flags.push({
-          kind: "gap",
-          from: prev.timestamp + step,
-          to: timestamp - step,
-          detail: `${(timestamp - prev.timestamp) / step - 1} missing ${timeframe} candles`,
-        });
-      candles.push({ timestamp, open, high, low, close, volume });
+      let series: CandleSeries;
+      try {
+        series = await this.csv.fetchCandles(symbol, timeframe, 0, Number.MAX_SAFE_INTEGER);
+      } catch (e) {
+        if (e instanceof DataLayerError)
+          throw new DataError(`${symbol} ${timeframe}: ${e.message}`, {
+            hint: "fix or replace the CSV file",
+          });
+        throw e;
+      }
+      if (series.candles.length === 0)
+        throw new DataError(`${this.csv.pathOf(symbol, timeframe)} has no candles`);
+      out.push({ ...series, source: this.name });
     }
-    if (candles.length === 0) throw new DataError(`${file} has no candles`);
-    return { symbol, timeframe, source: this.name, schemaVersion: "ohlcv/1", candles, flags };
+    return out;
   }
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { DataError } from "../engine/errors.js";
 import type { OrderBookSnapshot } from "../types/market.js";
 import type { ImpactModel } from "./ImpactModel.js";
-import { resolveDataDir } from "./resolveDataDir.js";
+import { dataDir } from "../data/dataDir.js";
 
 const BOOK = "orderbook/kraken-BCH-USD-depth50-snapshots-2019-05-15.csv";
 const TRADES = "orderbook/kraken-BCH-USD-trades-2019-05-16.csv";
@@ -22,7 +22,7 @@ export interface ImpactCalibration {
 }
 
 /** Reads the Kraken depth-50 snapshots into order books (one per collector timestamp). */
-export function readKrakenSnapshots(dir = resolveDataDir()): OrderBookSnapshot[] {
+export function readKrakenSnapshots(dir = dataDir()): OrderBookSnapshot[] {
   const file = join(dir, BOOK);
   if (!existsSync(file))
     throw new DataError(`order-book snapshots not found at ${file}`, {
@@ -71,7 +71,7 @@ export function walkBook(book: OrderBookSnapshot, notional: number): number {
  * @example
  * const { model } = calibrateImpact(); // { exponent ≈ 1.x, depthPerAdv ≈ …, halfSpread ≈ … }
  */
-export function calibrateImpact(dir = resolveDataDir()): ImpactCalibration {
+export function calibrateImpact(dir = dataDir()): ImpactCalibration {
   const books = readKrakenSnapshots(dir);
   const xs: number[] = [];
   const ys: number[] = [];

@@ -23,14 +23,14 @@ export interface RecursiveReport {
  * backtests disagree with live runs that start from a short window; this finds them.
  *
  * @example
- * checkRecursive(movingAverageMomentum(), series, times).ok; // true: SMAs use exact windows
+ * (await checkRecursive(movingAverageMomentum(), series, times)).ok; // true: SMAs use exact windows
  */
-export function checkRecursive(
+export async function checkRecursive(
   provider: ScoreProvider,
   series: readonly CandleSeries[],
   times: readonly number[],
   tolerance = 1e-9,
-): RecursiveReport {
+): Promise<RecursiveReport> {
   const barMs = TIMEFRAME_MS[series[0]!.timeframe];
   const mismatches: RecursiveMismatch[] = [];
   let checked = 0;
@@ -53,8 +53,8 @@ export function checkRecursive(
       symbols,
       candles,
     });
-    const a = new Map(provider.score(mk(shortC)).map((s) => [s.symbol, s.score]));
-    const b = new Map(provider.score(mk(longC)).map((s) => [s.symbol, s.score]));
+    const a = new Map((await provider.score(mk(shortC))).map((s) => [s.symbol, s.score]));
+    const b = new Map((await provider.score(mk(longC))).map((s) => [s.symbol, s.score]));
     for (const symbol of symbols) {
       checked++;
       const x = a.get(symbol) ?? null;

@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { analyzeBacktest } from "../backtest/analyzeBacktest.js";
-import { CsvCandleSource } from "../backtest/CsvCandleSource.js";
 import { wireBacktest } from "../engine/wiring.js";
 import { htmlReport } from "../report/htmlReport.js";
 import { formatPeriodicReport, periodicReport } from "../report/periodicReport.js";
@@ -9,7 +8,6 @@ import { portfolioSnapshotSvg } from "../report/portfolioSnapshotSvg.js";
 import { renderPng } from "../report/renderPng.js";
 import { RUN_FILES, writeRunDirectory } from "../report/runDirectory.js";
 import { ConfigError } from "../engine/errors.js";
-import { movingAverageMomentum } from "../strategy/movingAverageMomentum.js";
 import type { RunLogRecord } from "../types/decision.js";
 import type { CliIo } from "./CliIo.js";
 import {
@@ -25,6 +23,12 @@ import {
   seedFrom,
   strategyFromFlags,
 } from "./commonOptions.js";
+import {
+  DATA_AND_MODEL_HELP,
+  DATA_AND_MODEL_OPTIONS,
+  providerFromFlags,
+  sourceFromFlags,
+} from "./dataAndModelOptions.js";
 import { parseCommandArgs } from "./parseCommandArgs.js";
 import { progress } from "./progress.js";
 
@@ -35,6 +39,7 @@ Usage: sigil backtest [options]
   --from DATE / --to DATE    first decision / last bar (e.g. 2020-01-01)
   --out DIR                  run directory (default runs/backtest-<run id>)
   --snapshots last|all|none  portfolio_snapshot.png for the last or every decision (default last)
+${DATA_AND_MODEL_HELP}
 
 ${STRATEGY_HELP}
 
@@ -51,6 +56,7 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
     to: { type: "string" },
     out: { type: "string" },
     snapshots: { type: "string", default: "last" },
+    ...DATA_AND_MODEL_OPTIONS,
   });
   if (v.help) {
     io.out(HELP);
@@ -67,11 +73,13 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   const bar = progress(io, "backtest");
   let out = v.out === undefined ? null : String(v.out);
   const pendingSnapshots: Array<[RunLogRecord, number]> = [];
+  const provider = await providerFromFlags(v, ma);
+  const { source, close } = sourceFromFlags(v);
   const result = await wireBacktest({
-    source: new CsvCandleSource(),
+    source,
     timeframe,
     symbols: parseSymbols(v.symbols),
-    provider: movingAverageMomentum(ma),
+    provider,
     strategy,
     execution,
     seed,
@@ -82,10 +90,12 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
       snapshots === "all" ? (record, point) => void pendingSnapshots.push([record, point.equity]) : undefined,
   });
   bar.stop();
+  await close();
   out ??= join("runs", `backtest-${result.runId.slice(2, 12)}`);
   const analysis = analyzeBacktest(result);
   const settings = { timeframe, symbols: result.symbols, seed, movingAverages: ma, strategy, execution };
-  const title = `Sigil backtest: MA ${ma.fast}/${ma.slow}, ${strategy.mode}, k=${strategy.k}, ${timeframe}`;
+  const scorer = v.model === undefined ? `MA ${ma.fast}/${ma.slow}` : `model ${provider.model.name}`;
+  const title = `Sigil backtest: ${scorer}, ${strategy.mode}, k=${strategy.k}, ${timeframe}`;
   writeRunDirectory(out, result, analysis, settings, title);
   const firstDecision = result.decisions[0]?.timestamp ?? 0;
   const equity = result.equity.filter((p) => p.time >= firstDecision);

@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CsvCandleSource } from "../backtest/CsvCandleSource.js";
 import { ConfigError } from "../engine/errors.js";
 import { wireDecision } from "../engine/wiring.js";
 import { actionList, formatActionList } from "../report/actionList.js";
@@ -9,7 +8,6 @@ import { renderPng } from "../report/renderPng.js";
 import { canonicalJson } from "../runlog/canonicalJson.js";
 import { RunLogWriter } from "../runlog/RunLogWriter.js";
 import { verifyRunLog } from "../runlog/verifyRunLog.js";
-import { movingAverageMomentum } from "../strategy/movingAverageMomentum.js";
 import type { RunLogRecord } from "../types/decision.js";
 import { TIMEFRAME_MS } from "../types/market.js";
 import type { CandleSeries } from "../types/market.js";
@@ -24,6 +22,12 @@ import {
   seedFrom,
   strategyFromFlags,
 } from "./commonOptions.js";
+import {
+  DATA_AND_MODEL_HELP,
+  DATA_AND_MODEL_OPTIONS,
+  providerFromFlags,
+  sourceFromFlags,
+} from "./dataAndModelOptions.js";
 import { parseCommandArgs } from "./parseCommandArgs.js";
 
 const HELP = `sigil decide — one decision from the latest data, as orders to place by hand
@@ -33,6 +37,7 @@ Usage: sigil decide --capital N [options]
   --capital N                capital to allocate, in USDT (required)
   --holdings FILE            JSON {"BTC/USDT": 0.5, ...} of quantities already held (default none)
   --at DATE                  decide at this close time instead of the latest candle
+${DATA_AND_MODEL_HELP}
   --out DIR                  decision directory; run_log.jsonl there is appended to (default runs/decide)
   --limit-offset-bps N       limit price = last close ± N bps (default 10)
 
@@ -50,6 +55,7 @@ export async function decideCommand(argv: readonly string[], io: CliIo): Promise
     at: { type: "string" },
     out: { type: "string", default: join("runs", "decide") },
     "limit-offset-bps": { type: "string", default: "10" },
+    ...DATA_AND_MODEL_OPTIONS,
   });
   if (v.help) {
     io.out(HELP);
@@ -80,16 +86,17 @@ export async function decideCommand(argv: readonly string[], io: CliIo): Promise
   const logPath = join(out, "run_log.jsonl");
   const runLog = RunLogWriter.open(logPath);
   const timeframe = parseTimeframe(v.timeframe);
-  const source = new CsvCandleSource();
+  const { source, close } = sourceFromFlags(v);
+  const provider = await providerFromFlags(v, maFromFlags(v));
   const at = parseDate(v.at, "at");
 
   // Amend earlier decisions whose holding period has ended, from the closes now known.
-  const series = await source.load(timeframe, parseSymbols(v.symbols));
+  const series = await source.load(timeframe, parseSymbols(v.symbols)).finally(close);
   const earlier = existsSync(logPath) ? previousDecisions(readFileSync(logPath, "utf8")) : [];
   const outcome = await wireDecision({
     source: { name: source.name, kind: source.kind, load: async () => series },
     timeframe,
-    provider: movingAverageMomentum(maFromFlags(v)),
+    provider,
     strategy,
     seed: seedFrom(v),
     at,

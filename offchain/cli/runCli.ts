@@ -2,11 +2,15 @@ import { EngineError } from "../engine/errors.js";
 import { backtestCommand } from "./backtestCommand.js";
 import type { CliIo } from "./CliIo.js";
 import { decideCommand } from "./decideCommand.js";
+import { ingestCommand } from "./ingestCommand.js";
+import { trainCommand } from "./trainCommand.js";
 import { reportCommand } from "./reportCommand.js";
 import { verifyLogCommand } from "./verifyLogCommand.js";
 import { walkforwardCommand } from "./walkforwardCommand.js";
 
 const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<number>> = {
+  ingest: ingestCommand,
+  train: trainCommand,
   backtest: backtestCommand,
   walkforward: walkforwardCommand,
   decide: decideCommand,
@@ -19,6 +23,8 @@ const HELP = `sigil — Sigil engine command line
 Usage: sigil <command> [options]     (sigil <command> --help for its options)
 
 Commands:
+  ingest        fetch, validate and store candles (WEEX by default, other ccxt venues, CoinGecko, CSV)
+  train         fit a model (ma-momentum, lstm, gradient-boosting), validate walk-forward, write its card
   backtest      event-driven backtest on the shared data; writes a run directory and report
   walkforward   rolling in-sample selection / out-of-sample backtests
   decide        one decision now from the latest data: run log, snapshot, manual action list

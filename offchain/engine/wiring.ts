@@ -16,7 +16,7 @@ import { ConfigError, DataError, LiveSourceInBacktestError } from "./errors.js";
 import type { AccountState, OrderRequest } from "./ExecutionVenue.js";
 import { ShadowVenue } from "./ShadowVenue.js";
 import { TradingKernel } from "./TradingKernel.js";
-import type { MarketDataSource } from "./MarketDataSource.js";
+import type { CandleHistorySource } from "./CandleHistorySource.js";
 import { withNetworkDisabled } from "./withNetworkDisabled.js";
 import type { Clock as DataClock } from "../data/Clock.js";
 import { systemClock as dataSystemClock } from "../data/Clock.js";
@@ -36,7 +36,7 @@ import type { VenueCredentials } from "../execution/VenueCredentials.js";
 export type EngineMode = "backtest" | "shadow" | "paper" | "live";
 
 export interface BacktestWiring {
-  readonly source: MarketDataSource;
+  readonly source: CandleHistorySource;
   readonly timeframe: Timeframe;
   readonly symbols?: readonly string[];
   readonly provider: ScoreProvider;
@@ -82,7 +82,7 @@ export async function wireBacktest(w: BacktestWiring): Promise<BacktestResult> {
 }
 
 export interface DecisionWiring {
-  readonly source: MarketDataSource;
+  readonly source: CandleHistorySource;
   readonly timeframe: Timeframe;
   readonly symbols?: readonly string[];
   readonly provider: ScoreProvider;

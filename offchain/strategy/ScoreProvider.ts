@@ -30,5 +30,6 @@ export interface ScoreProvider {
   readonly featuresVersion: string;
   /** Bars of history needed per symbol; symbols with fewer bars are not scored. */
   readonly lookback: number;
-  score(history: MarketHistory): AssetScore[];
+  /** May be async (a TensorFlow model predicts asynchronously); callers always await it. */
+  score(history: MarketHistory): AssetScore[] | Promise<AssetScore[]>;
 }

@@ -35,7 +35,7 @@ export async function decideTargets(
   config: StrategyConfig,
   ctx: DecideContext,
 ): Promise<Decision> {
-  const scored = provider.score(history).filter((s) => Number.isFinite(s.score));
+  const scored = (await provider.score(history)).filter((s) => Number.isFinite(s.score));
   scored.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   const scores: Record<string, number> = {};
   for (const s of scored) scores[s.symbol] = s.score;

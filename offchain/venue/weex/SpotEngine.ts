@@ -144,9 +144,11 @@ export class SpotEngine {
     const lockAmount = side === "SELL" ? qty : type === "LIMIT" ? fxMul(qty, price) : walkedQuote;
     account.lock(lockAsset, lockAmount);
 
+    const orderId = this.nextId();
     const order: SpotOrder = {
-      orderId: this.nextId(),
-      clientOrderId: clientOrderId ?? "",
+      orderId,
+      // WEEX fills in a 32-hex id when none is sent; derived from the order id to stay deterministic
+      clientOrderId: clientOrderId ?? createHash("sha256").update(orderId).digest("hex").slice(0, 32),
       account,
       market,
       side,
@@ -163,12 +165,6 @@ export class SpotEngine {
       refPrice: last.close,
       evaluatedUntil: now,
     };
-    if (clientOrderId === undefined) {
-      (order as { clientOrderId: string }).clientOrderId = createHash("sha256")
-        .update(order.orderId)
-        .digest("hex")
-        .slice(0, 32);
-    }
     this.orders.push(order);
 
     const fillOrKillFails = tif === "FOK" && walkedQty < qty;

@@ -19,7 +19,7 @@ import { runBacktest } from "../../../offchain/backtest/runBacktest.js";
 import type { BacktestOptions } from "../../../offchain/backtest/runBacktest.js";
 import { walkForward } from "../../../offchain/backtest/walkForward.js";
 import { LiveSourceInBacktestError } from "../../../offchain/engine/errors.js";
-import type { MarketDataSource } from "../../../offchain/engine/MarketDataSource.js";
+import type { CandleHistorySource } from "../../../offchain/engine/CandleHistorySource.js";
 import { wireBacktest } from "../../../offchain/engine/wiring.js";
 import { writeRunDirectory } from "../../../offchain/report/runDirectory.js";
 import { canonicalJson } from "../../../offchain/runlog/canonicalJson.js";
@@ -40,7 +40,7 @@ const basket = ["A", "B", "C", "D"].map((b, i) =>
   syntheticSeries(`${b}/USDT`, 160, 10 + i, { drift: (i - 1.5) * 0.003 }),
 );
 const base: BacktestOptions = { series: basket, provider, strategy, execution, seed: 3 };
-const offline = (series: readonly CandleSeries[]): MarketDataSource => ({
+const offline = (series: readonly CandleSeries[]): CandleHistorySource => ({
   name: "mem",
   kind: "offline",
   load: async () => [...series],
@@ -88,7 +88,7 @@ describe("backtest", () => {
 
   describe("offline-only wiring", () => {
     it("refuses a live source", async () => {
-      const live: MarketDataSource = { name: "weex-ws", kind: "live", load: async () => basket };
+      const live: CandleHistorySource = { name: "weex-ws", kind: "live", load: async () => basket };
       let err: unknown;
       try {
         await wireBacktest({ source: live, timeframe: "1d", provider, strategy, execution, seed: 1 });
@@ -99,7 +99,7 @@ describe("backtest", () => {
     });
 
     it("fails a source that claims to be offline but calls the network, and restores fetch", async () => {
-      const liar: MarketDataSource = {
+      const liar: CandleHistorySource = {
         name: "liar",
         kind: "offline",
         load: async () => {
@@ -264,9 +264,9 @@ describe("backtest", () => {
       assert.include(r.mismatches[0]!.fields, "scores");
     });
 
-    it("the recursive check passes SMAs and catches an EMA seeded at the first bar", () => {
+    it("the recursive check passes SMAs and catches an EMA seeded at the first bar", async () => {
       const times = [100, 130, 159].map((i) => basket[0]!.candles[i]!.timestamp + DAY);
-      assert.isTrue(checkRecursive(provider, basket, times).ok);
+      assert.isTrue((await checkRecursive(provider, basket, times)).ok);
       const ema: ScoreProvider = {
         ...provider,
         score(h) {
@@ -278,7 +278,7 @@ describe("backtest", () => {
           });
         },
       };
-      const r = checkRecursive(ema, basket, times);
+      const r = await checkRecursive(ema, basket, times);
       assert.isFalse(r.ok);
       assert.isAbove(r.mismatches.length, 0);
     });

@@ -16,7 +16,7 @@ describe("cli", () => {
   const run = join(dir, "bt");
 
   it("prints --help for every command", async () => {
-    for (const c of ["backtest", "walkforward", "decide", "report", "verify-log"]) {
+    for (const c of ["ingest", "train", "backtest", "walkforward", "decide", "report", "verify-log"]) {
       const r = await cli(c, "--help");
       assert.equal(r.code, 0, c);
       assert.include(r.out, "Usage: sigil", c);

@@ -91,18 +91,18 @@ describe("strategy", () => {
   });
 
   describe("movingAverageMomentum", () => {
-    it("scores an up-trend positive and a down-trend negative", () => {
+    it("scores an up-trend positive and a down-trend negative", async () => {
       const up = syntheticSeries("UP/USDT", 80, 1, { path: (_, p) => p * 1.01 });
       const down = syntheticSeries("DN/USDT", 80, 2, { path: (_, p) => p * 0.99 });
-      const s = movingAverageMomentum().score(historyOf([up, down], 80));
+      const s = await movingAverageMomentum().score(historyOf([up, down], 80));
       const by = Object.fromEntries(s.map((x) => [x.symbol, x]));
       assert.isAbove(by["UP/USDT"]!.score, 0);
       assert.isBelow(by["DN/USDT"]!.score, 0);
       assert.isAtLeast(by["UP/USDT"]!.confidence, 0);
       assert.isAtMost(by["UP/USDT"]!.confidence, 1);
     });
-    it("skips symbols with less history than the slow window", () => {
-      const s = movingAverageMomentum({ fast: 5, slow: 60 }).score(
+    it("skips symbols with less history than the slow window", async () => {
+      const s = await movingAverageMomentum({ fast: 5, slow: 60 }).score(
         historyOf([syntheticSeries("A/USDT", 50, 1)], 50),
       );
       assert.lengthOf(s, 0);

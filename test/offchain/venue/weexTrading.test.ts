@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import ccxt from "ccxt";
 import type { Exchange, Order } from "ccxt";
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ManualClock } from "../../../offchain/data/Clock.js";
@@ -130,6 +131,26 @@ describe("WeexSimulator trading with the real ccxt weex class", function () {
       expect((await balance()).usdtUsed).to.equal(0);
     });
 
+    it("IOC takes what is inside its price and cancels the rest; FOK that cannot fill all fills nothing", async function () {
+      clock.advance(1000);
+      const book = await ex.fetchOrderBook("ETH/USDT", 100);
+      const ioc = await ex.createOrder("ETH/USDT", "limit", "buy", 5, book.asks[1]![0]!, {
+        timeInForce: "IOC",
+      });
+      const iocOrder = await ex.fetchOrder(ioc.id!);
+      expect(iocOrder.status).to.equal("canceled");
+      expectClose(iocOrder.filled, book.asks[0]![1]! + book.asks[1]![1]!, 1e-9);
+      const tradableBids = book.bids.slice(0, 40).reduce((sum, [, q]) => sum + q!, 0);
+      const size = Math.ceil(tradableBids) + 1;
+      expect((await balance()).eth, "enough ETH to try").to.be.greaterThan(size);
+      const before = await balance();
+      const fok = await ex.createOrder("ETH/USDT", "limit", "sell", size, 1000, { timeInForce: "FOK" });
+      const fokOrder = await ex.fetchOrder(fok.id!);
+      expect(fokOrder.status).to.equal("canceled");
+      expect(fokOrder.filled).to.equal(0);
+      expect(await balance()).to.deep.equal(before);
+    });
+
     it("a resting limit buy locks funds, fills as maker when the replayed price trades through, then is cancelled", async function () {
       clock.set(t0);
       const before = await balance();
@@ -222,6 +243,33 @@ describe("WeexSimulator trading with the real ccxt weex class", function () {
       expect(String(cheap)).to.contain("-1140");
       const e = await rejection(ex.createOrder("ETH/USDT", "limit", "buy", 1, 1800, { timeInForce: "GTD" }));
       expect(e).to.be.instanceOf(ccxt.InvalidOrder); // -1115
+    });
+
+    it("raw signed requests: -1160 off-step quantity, -1045 no JSON content type, -1135 bad JSON, -1117 bad side", async function () {
+      const signedPost = async (body: string, contentType = "application/json"): Promise<unknown> => {
+        const ts = String(Date.now());
+        const sign = createHmac("sha256", VAULT.secret)
+          .update(ts + "POST/api/v3/order" + body)
+          .digest("base64");
+        const r = await fetch(`${sim.url}/api/v3/order`, {
+          method: "POST",
+          headers: {
+            "ACCESS-KEY": VAULT.apiKey,
+            "ACCESS-SIGN": sign,
+            "ACCESS-TIMESTAMP": ts,
+            "ACCESS-PASSPHRASE": VAULT.passphrase,
+            "Content-Type": contentType,
+          },
+          body,
+        });
+        return ((await r.json()) as { code: number }).code;
+      };
+      const order = (q: string, side = "BUY"): string =>
+        JSON.stringify({ symbol: "ETHUSDT", side, type: "LIMIT", quantity: q, price: "1000" });
+      expect(await signedPost(order("0.010001"))).to.equal(-1160);
+      expect(await signedPost(order("0.01"), "text/plain")).to.equal(-1045);
+      expect(await signedPost("{not json")).to.equal(-1135);
+      expect(await signedPost(order("0.01", "HOLD"))).to.equal(-1117);
     });
 
     it("a duplicate client order id → -1142 (BadRequest); an over-long one → -1180 (InvalidOrder)", async function () {

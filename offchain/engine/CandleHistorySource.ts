@@ -5,7 +5,7 @@ import type { CandleSeries, Timeframe } from "../types/market.js";
  * stored data and never touches the network; a "live" one does. Backtest wiring accepts only
  * offline sources (and disables `fetch` while it runs, in case a source lies).
  */
-export interface MarketDataSource {
+export interface CandleHistorySource {
   readonly name: string;
   readonly kind: "offline" | "live";
   load(timeframe: Timeframe, symbols?: readonly string[]): Promise<CandleSeries[]>;
