@@ -12,12 +12,25 @@ import type { RunLogRecord } from "../types/decision.js";
 import { TIMEFRAME_MS } from "../types/market.js";
 import type { Candle, CandleSeries, Timeframe } from "../types/market.js";
 import { HistoricalClock } from "./Clock.js";
-import { DataError, LiveSourceInBacktestError } from "./errors.js";
-import type { OrderRequest } from "./ExecutionVenue.js";
+import { ConfigError, DataError, LiveSourceInBacktestError } from "./errors.js";
+import type { AccountState, OrderRequest } from "./ExecutionVenue.js";
 import { ShadowVenue } from "./ShadowVenue.js";
 import { TradingKernel } from "./TradingKernel.js";
 import type { CandleHistorySource } from "./CandleHistorySource.js";
 import { withNetworkDisabled } from "./withNetworkDisabled.js";
+import type { Clock as DataClock } from "../data/Clock.js";
+import { systemClock as dataSystemClock } from "../data/Clock.js";
+import type { AssetList } from "../execution/AssetList.js";
+import { CcxtVenue, createCcxtExchange } from "../execution/CcxtVenue.js";
+import { ExecutionEngine } from "../execution/ExecutionEngine.js";
+import type { ExecutionLimits } from "../execution/ExecutionLimits.js";
+import type { KillLevelSource } from "../execution/KillLevelSource.js";
+import { OrderStore } from "../execution/OrderStore.js";
+import type { ExecutionReportSink, NavReportSink } from "../execution/ReportSinks.js";
+import { ShadowTradingVenue } from "../execution/ShadowTradingVenue.js";
+import type { SignalSource } from "../execution/SignalSource.js";
+import type { TradingVenue } from "../execution/TradingVenue.js";
+import type { VenueCredentials } from "../execution/VenueCredentials.js";
 
 /** The modes of the one kernel; only this module knows which one is running. */
 export type EngineMode = "backtest" | "shadow" | "paper" | "live";
@@ -155,4 +168,154 @@ export async function wireDecision(w: DecisionWiring): Promise<DecisionOutcome> 
   });
   const { record } = await kernel.onDecision(history, prices);
   return { record, orders: venue.submitted, prices, history, series };
+}
+
+/** What paper, live and shadow wiring share: everything but the venue. */
+export interface ExecutionWiringBase {
+  /** Directory of the engine's SQLite store (order intents, fills, cursors). */
+  readonly dataDir: string;
+  readonly assets: AssetList;
+  /** The signal source, built on the store so its cursor persists with the orders. */
+  readonly signals: (store: OrderStore) => SignalSource;
+  readonly killLevel: KillLevelSource;
+  readonly limits: ExecutionLimits;
+  readonly namespace: string;
+  readonly reports: ExecutionReportSink;
+  readonly navReports?: NavReportSink;
+  /** Quote currency of the venue account (default USDT). */
+  readonly quote?: string;
+  /** Wall clock with sleep (default the system clock). */
+  readonly clock?: DataClock;
+  readonly orderType?: "market" | "limit";
+  readonly staleOrderMs?: number;
+  readonly nav?: () => Promise<number>;
+  readonly log?: (event: string, detail: Record<string, unknown>) => void;
+}
+
+export interface LiveWiring extends ExecutionWiringBase {
+  /** ccxt exchange id (default "weex"). */
+  readonly exchangeId?: string;
+  /** Must be the trading key. */
+  readonly credentials: VenueCredentials;
+}
+
+export interface PaperWiring extends ExecutionWiringBase {
+  /** The WEEX simulator's `ccxtUrls()`. */
+  readonly urls: Record<string, unknown>;
+  readonly credentials: VenueCredentials;
+  /** The simulator replays history (server time = market time): do not shift ccxt's signing clock. */
+  readonly replay?: boolean;
+}
+
+export interface ShadowWiring extends ExecutionWiringBase {
+  readonly exchangeId?: string;
+  /** Market-data endpoint override (e.g. the simulator); default the exchange's own. */
+  readonly urls?: Record<string, unknown>;
+  /** A read-only key or none: shadow mode never holds a key that can trade. */
+  readonly credentials?: VenueCredentials;
+  /** ccxt's request throttle (default true; off against a local simulator). */
+  readonly throttle?: boolean;
+  /** The virtual account shadow trading starts from. */
+  readonly account: AccountState;
+}
+
+export interface ExecutionWiring {
+  readonly mode: Exclude<EngineMode, "backtest">;
+  readonly engine: ExecutionEngine;
+  readonly venue: TradingVenue;
+  readonly store: OrderStore;
+  close(): Promise<void>;
+}
+
+function wireExecution(
+  mode: ExecutionWiring["mode"],
+  w: ExecutionWiringBase,
+  venueOf: (store: OrderStore, clock: DataClock) => TradingVenue,
+): ExecutionWiring {
+  const store = OrderStore.inDir(w.dataDir);
+  const clock = w.clock ?? dataSystemClock;
+  const venue = venueOf(store, clock);
+  const engine = new ExecutionEngine({
+    venue,
+    store,
+    assets: w.assets,
+    signals: w.signals(store),
+    killLevel: w.killLevel,
+    limits: w.limits,
+    clock,
+    namespace: w.namespace,
+    reports: w.reports,
+    ...(w.navReports ? { navReports: w.navReports } : {}),
+    ...(w.orderType ? { orderType: w.orderType } : {}),
+    ...(w.staleOrderMs !== undefined ? { staleOrderMs: w.staleOrderMs } : {}),
+    ...(w.nav ? { nav: w.nav } : {}),
+    ...(w.log ? { log: w.log } : {}),
+  });
+  return {
+    mode,
+    engine,
+    venue,
+    store,
+    async close() {
+      await venue.close?.();
+      store.close();
+    },
+  };
+}
+
+/**
+ * Live mode: ccxt's exchange class (WEEX by default) with the trading key.
+ *
+ * @example
+ * const { engine } = wireLive({ ...base, credentials: KeyVault.open(vaultPath, passphrase, "trading") });
+ */
+export function wireLive(w: LiveWiring): ExecutionWiring {
+  if (w.credentials.role !== "trading")
+    throw new ConfigError(`live execution needs the trading key, got the ${w.credentials.role} key`);
+  return wireExecution("live", w, (_store, clock) => {
+    const exchange = createCcxtExchange({ exchangeId: w.exchangeId ?? "weex", credentials: w.credentials });
+    return new CcxtVenue({ exchange, symbols: w.assets.symbols, quote: w.quote ?? "USDT", clock });
+  });
+}
+
+/** Paper mode: the very same ccxt class and venue adapter, pointed at the WEEX simulator. */
+export function wirePaper(w: PaperWiring): ExecutionWiring {
+  return wireExecution("paper", w, (_store, clock) => {
+    const exchange = createCcxtExchange({
+      exchangeId: "weex",
+      urls: w.urls,
+      credentials: w.credentials,
+      // The simulator is on loopback and enforces WEEX's limits itself.
+      enableRateLimit: false,
+    });
+    return new CcxtVenue({
+      exchange,
+      symbols: w.assets.symbols,
+      quote: w.quote ?? "USDT",
+      clock,
+      alignSigningClock: !(w.replay ?? false),
+    });
+  });
+}
+
+/** Shadow mode: live market data, decisions logged, nothing placed; would-be fills from the book. */
+export function wireShadow(w: ShadowWiring): ExecutionWiring {
+  if (w.credentials && w.credentials.role !== "read-only")
+    throw new ConfigError("shadow mode takes a read-only key (or none), never the trading key");
+  return wireExecution("shadow", w, (store, clock) => {
+    const exchange = createCcxtExchange({
+      exchangeId: w.exchangeId ?? "weex",
+      ...(w.urls ? { urls: w.urls } : {}),
+      ...(w.credentials ? { credentials: w.credentials } : {}),
+      enableRateLimit: w.throttle ?? true,
+    });
+    const market = new CcxtVenue({
+      exchange,
+      symbols: w.assets.symbols,
+      quote: w.quote ?? "USDT",
+      clock,
+      alignSigningClock: false,
+    });
+    return new ShadowTradingVenue(market, store, w.account);
+  });
 }

@@ -1,0 +1,133 @@
+import ccxt from "ccxt";
+import { EngineError } from "../engine/errors.js";
+import { parseRetryAfter } from "../data/parseRetryAfter.js";
+
+/**
+ * The execution layer's error tree (under the engine's `EngineError`). Callers branch on the class
+ * or on `retryable`, never on message text; `classifyVenueError` is the one place that decides.
+ *
+ * - retryable: the same request may succeed later and repeating it cannot double an order
+ *   (every read; an order POST the venue refused before processing, e.g. 429).
+ * - `OrderOutcomeUnknownError`: an order POST that may or may not have reached the matching engine
+ *   (timeout, dropped connection, 5xx after send). Never retried; reconciled by client order id.
+ * - fatal: an operator or a code change is needed (auth, invalid order, insufficient funds).
+ */
+export class ExecutionError extends EngineError {
+  override readonly name: string = "ExecutionError";
+  readonly retryable: boolean = false;
+}
+
+/** Worth retrying after a backoff. */
+export class RetryableVenueError extends ExecutionError {
+  override readonly name: string = "RetryableVenueError";
+  override readonly retryable: boolean = true;
+}
+
+/** HTTP 429/418 or a throttle code: wait at least `retryAfterMs` (when the venue said). */
+export class VenueRateLimitedError extends RetryableVenueError {
+  override readonly name: string = "VenueRateLimitedError";
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+  }
+}
+
+/** No answer in time, connection reset, 5xx on a read. */
+export class VenueUnavailableError extends RetryableVenueError {
+  override readonly name: string = "VenueUnavailableError";
+}
+
+/** An order POST whose outcome is unknown. Reconcile by `clientOrderId`; never resend blindly. */
+export class OrderOutcomeUnknownError extends ExecutionError {
+  override readonly name: string = "OrderOutcomeUnknownError";
+  constructor(
+    message: string,
+    readonly clientOrderId: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, { ...options, hint: "the engine reconciles it by client order id before trading on" });
+  }
+}
+
+/** The venue refused the order (invalid size/price, insufficient funds, unknown symbol). */
+export class OrderRejectedError extends ExecutionError {
+  override readonly name: string = "OrderRejectedError";
+}
+
+/** The venue does not know the order (by id or client order id). */
+export class OrderNotFoundError extends ExecutionError {
+  override readonly name: string = "OrderNotFoundError";
+}
+
+/** Credentials missing, wrong, or without the permission needed (e.g. read-only key used to trade). */
+export class VenueAuthError extends ExecutionError {
+  override readonly name: string = "VenueAuthError";
+}
+
+/** Anything else the venue said that retrying will not fix. */
+export class VenueFatalError extends ExecutionError {
+  override readonly name: string = "VenueFatalError";
+}
+
+/** Key vault file missing, wrong passphrase, tampered or of an unknown version. */
+export class KeyVaultError extends ExecutionError {
+  override readonly name: string = "KeyVaultError";
+}
+
+export interface ClassifyContext {
+  /** Venue name for messages. */
+  readonly venue: string;
+  /** Set for an order POST: transport failures then mean "outcome unknown", not "retry". */
+  readonly clientOrderId?: string;
+  /** Response headers of the failed call (for Retry-After). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly now: number;
+}
+
+/**
+ * Any thrown value → the execution tree. ccxt's classes are mapped most specific first. For an
+ * order POST, a rate limit or a refusal means the venue did not act (safe to retry or to report);
+ * a timeout, network error or 5xx means it may have, so the outcome is unknown.
+ */
+export function classifyVenueError(e: unknown, ctx: ClassifyContext): ExecutionError {
+  if (e instanceof ExecutionError) return e;
+  const message = `${ctx.venue}: ${e instanceof Error ? e.message : String(e)}`;
+  const opts = { cause: e };
+  if (e instanceof ccxt.RateLimitExceeded || e instanceof ccxt.DDoSProtection) {
+    const h = ctx.headers;
+    const retryAfter = parseRetryAfter(h?.["Retry-After"] ?? h?.["retry-after"], ctx.now);
+    return new VenueRateLimitedError(`rate limited: ${message}`, retryAfter, opts);
+  }
+  const transport =
+    e instanceof ccxt.NetworkError ||
+    e instanceof ccxt.BadResponse ||
+    (e instanceof Error && (e.name === "AbortError" || e.name === "TimeoutError")) ||
+    (e instanceof TypeError && e.message === "fetch failed");
+  if (transport) {
+    if (ctx.clientOrderId !== undefined)
+      return new OrderOutcomeUnknownError(`order outcome unknown: ${message}`, ctx.clientOrderId, opts);
+    return new VenueUnavailableError(`unavailable: ${message}`, opts);
+  }
+  if (e instanceof ccxt.OrderNotFound) return new OrderNotFoundError(message, opts);
+  if (
+    e instanceof ccxt.AuthenticationError ||
+    e instanceof ccxt.PermissionDenied ||
+    e instanceof ccxt.AccountSuspended
+  )
+    return new VenueAuthError(`not authorised: ${message}`, {
+      ...opts,
+      hint: "check the API key and its permissions",
+    });
+  if (
+    e instanceof ccxt.InvalidOrder ||
+    e instanceof ccxt.InsufficientFunds ||
+    e instanceof ccxt.BadSymbol ||
+    e instanceof ccxt.BadRequest
+  )
+    return new OrderRejectedError(`refused: ${message}`, opts);
+  // Unknown errors are fatal: retrying a bug only hides it.
+  return new VenueFatalError(message, opts);
+}
