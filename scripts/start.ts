@@ -1,0 +1,690 @@
+/**
+ * `npm start`: the whole Sigil system on one machine, offline and without keys.
+ *
+ *   local chain (hardhat node child) → deploySigil → WEEX simulator (in-process, replaying data/)
+ *   → demo staker deposit → NATS + three oracle node processes → engine in paper mode on an
+ *   accelerated clock: decision → signal proposal → co-signed → ledger verdict → orders → fills →
+ *   execution report → trade ledger; epoch end → NAV report → settlement → share price.
+ *
+ * Flags: --fresh (wipe .sigil/), --day-ms N (wall ms per trading day, default 3000),
+ * --epoch-days N (default 5), --days N (stop after N trading days), --start YYYY-MM-DD.
+ * Env: SIGIL_RPC_PORT (chain port), SIGIL_STATE_DIR (default .sigil), SIGIL_NATS_SERVER (binary).
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  Contract,
+  encryptKeystoreJson,
+  JsonRpcProvider,
+  keccak256,
+  Network,
+  parseEther,
+  toUtf8Bytes,
+  Wallet,
+  type Log,
+} from "ethers";
+import { network } from "hardhat";
+import { deploySigil, localDeployOptions } from "./deploy/deploySigil.js";
+import { CsvCandleSource } from "../offchain/backtest/CsvCandleSource.js";
+import { wireDecision, wirePaper, type ExecutionWiring } from "../offchain/engine/wiring.js";
+import { AssetList } from "../offchain/execution/AssetList.js";
+import { executionLimits } from "../offchain/execution/ExecutionLimits.js";
+import { RiskPolicyKillLevel } from "../offchain/execution/KillLevelSource.js";
+import { LedgerSignalSource } from "../offchain/execution/LedgerSignalSource.js";
+import type { ExecutionReportSink, NavReportSink } from "../offchain/execution/ReportSinks.js";
+import { VenueCredentials } from "../offchain/execution/VenueCredentials.js";
+import { Stream, type Execution, type Nav } from "../offchain/protocol/reportTypes.js";
+import { packTargets } from "../offchain/protocol/targets.js";
+import { msToSeconds, priceToE8, toFixed, toTokenUnits } from "../offchain/protocol/units.js";
+import { RunLogWriter } from "../offchain/runlog/RunLogWriter.js";
+import { movingAverageMomentum } from "../offchain/strategy/movingAverageMomentum.js";
+import { DEFAULT_STRATEGY_CONFIG } from "../offchain/strategy/StrategyConfig.js";
+import type { CandleSeries } from "../offchain/types/market.js";
+import { fxFormat } from "../offchain/venue/weex/fixedPoint.js";
+import { WeexSimulator } from "../offchain/venue/weex/WeexSimulator.js";
+import { reportToJson } from "../oracle/proposals/reportSchemas.js";
+import {
+  MockStable__factory,
+  OracleRegistry__factory,
+  SigilVault__factory,
+  TradeLedger__factory,
+} from "../types/ethers-contracts/index.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const DAY = 86_400_000;
+const SYMBOLS = ["BTC", "ETH", "BNB", "SOL", "XRP", "ADA"] as const;
+const QUOTE = "USDT";
+const DECIMALS = 6; // MockStable
+const DEMO_DEPOSIT = 100_000n * 10n ** 6n;
+const SIM_ACCOUNT = {
+  name: "vault",
+  apiKey: "sigil-demo-key",
+  secret: "sigil-demo-secret",
+  passphrase: "demo",
+};
+// Local demo only: the oracle keystores are encrypted with this, kept next to them under .sigil/.
+const KEYSTORE_PASSWORD = "sigil-local-demo";
+
+/** A typed error for the orchestrator: which step failed and why. */
+export class SystemStartError extends Error {
+  constructor(step: string, detail: string) {
+    super(`${step}: ${detail}`);
+    this.name = "SystemStartError";
+  }
+}
+
+const { values: flags } = parseArgs({
+  options: {
+    fresh: { type: "boolean", default: false },
+    "day-ms": { type: "string", default: "3000" },
+    "epoch-days": { type: "string", default: "5" },
+    days: { type: "string" },
+    start: { type: "string", default: "2022-06-01" },
+  },
+  strict: true,
+});
+const STATE = resolve(process.env.SIGIL_STATE_DIR ?? join(ROOT, ".sigil"));
+const dayMs = Number(flags["day-ms"]);
+const epochDays = Number(flags["epoch-days"]);
+const maxDays = flags.days === undefined ? Infinity : Number(flags.days);
+
+// ---------------------------------------------------------------- console
+
+const t0 = Date.now();
+const short = (h: string) => (h.length > 12 ? `${h.slice(0, 6)}…${h.slice(-4)}` : h);
+let marketDay = "";
+function line(kind: string, text: string): void {
+  const t = ((Date.now() - t0) / 1000).toFixed(1).padStart(6);
+  process.stdout.write(`${t}s ${marketDay.padEnd(10)} ${kind.padEnd(9)} ${text}\n`);
+}
+
+// ---------------------------------------------------------------- processes
+
+const children: ChildProcess[] = [];
+function child(name: string, cmd: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = {}) {
+  const c = spawn(cmd, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const log = createWriteStream(logFile, { flags: "a" });
+  c.stdout!.pipe(log);
+  c.stderr!.pipe(log);
+  children.push(c);
+  c.once("exit", (code, sig) => {
+    if (!stopping) line("exit", `${name} exited (${code ?? sig}); see ${logFile}`);
+  });
+  return c;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once("error", rej);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > end) throw new SystemStartError(what, `not ready after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+let stopping = false;
+const cleanups: Array<() => Promise<void> | void> = [];
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    line("stop", "stopping: engine, oracle nodes, NATS, simulator, chain");
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((r) => {
+            if (c.exitCode !== null || c.signalCode !== null) return r();
+            const kill = setTimeout(() => c.kill("SIGKILL"), 5_000);
+            c.once("exit", () => (clearTimeout(kill), r()));
+            c.kill("SIGTERM");
+          }),
+      ),
+    );
+    line("stop", "all children stopped");
+  }
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  if (flags.fresh) rmSync(STATE, { recursive: true, force: true });
+  if (existsSync(join(STATE, "run.json"))) {
+    // The hardhat node keeps its chain in memory: the previous run's contracts are gone, so the
+    // engine store (which points at them) cannot be resumed; start over instead of mixing chains.
+    line("state", `previous run in ${STATE} belongs to a stopped chain: starting fresh`);
+    rmSync(STATE, { recursive: true, force: true });
+  }
+  mkdirSync(STATE, { recursive: true });
+
+  // 1. chain
+  const rpcPort = Number(process.env.SIGIL_RPC_PORT ?? (await freePort()));
+  const rpcUrl = `http://127.0.0.1:${rpcPort}`;
+  child(
+    "hardhat node",
+    process.execPath,
+    [join(ROOT, "node_modules/hardhat/dist/src/cli.js"), "node", "--port", String(rpcPort)],
+    join(STATE, "chain.log"),
+  );
+  const probe = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
+  await waitUntil("local chain", async () => (await probe.getBlockNumber()) >= 0 || undefined);
+  probe.destroy();
+  line("chain", `hardhat node on ${rpcUrl}`);
+
+  // 2. data and deployment
+  const series: CandleSeries[] = await new CsvCandleSource(join(ROOT, "data")).load(
+    "1d",
+    SYMBOLS.map((s) => `${s}/${QUOTE}`),
+  );
+  const startMs = Date.parse(`${flags.start}T00:00:00Z`);
+  const closeAt = (s: CandleSeries, t: number) =>
+    s.candles.filter((c) => c.timestamp + DAY <= t).at(-1)?.close;
+
+  const conn = await network.create({ network: "localhost", override: { url: rpcUrl } });
+  const { ethers } = conn;
+  const signers = await ethers.getSigners();
+  const accounts = await Promise.all(signers.map((s) => s.getAddress()));
+  const operators = [0, 1, 2].map(() => Wallet.createRandom());
+  const base = localDeployOptions(accounts);
+  const deployed = await deploySigil(
+    ethers,
+    {
+      ...base,
+      operators: operators.map((w) => w.address),
+      threshold: 2,
+      assets: SYMBOLS.map((sym) => ({
+        symbol: sym,
+        initialPrice: closeAt(
+          series.find((s) => s.symbol === `${sym}/${QUOTE}`)!,
+          startMs,
+        )!,
+        feedDecimals: 8,
+        maxWeightBps: 4_000,
+        maxDeviationBps: 200,
+        maxStalenessSeconds: 3_600,
+        shortable: false,
+      })),
+      // Governance stays with the deployer locally: the orchestrator moves the mock feeds' prices.
+      handOverToTimelock: false,
+    },
+    "localhost",
+  );
+  const admin = signers[0]!;
+  const c = {
+    deployment: deployed.deployment,
+    registry: OracleRegistry__factory.connect(await deployed.registry.getAddress(), admin),
+    ledger: TradeLedger__factory.connect(await deployed.ledger.getAddress(), admin),
+    vault: SigilVault__factory.connect(await deployed.vault.getAddress(), admin),
+    asset: MockStable__factory.connect(await deployed.asset.getAddress(), admin),
+  };
+  mkdirSync(join(ROOT, "deployments"), { recursive: true });
+  const deploymentFile = join(ROOT, "deployments/localhost.json");
+  writeFileSync(deploymentFile, JSON.stringify(reportToJson(c.deployment), null, 2) + "\n");
+  line("deploy", `contracts deployed, ledger ${short(c.deployment.contracts.TradeLedger!.address)}`);
+  for (const w of operators)
+    await (await signers[0]!.sendTransaction({ to: w.address, value: parseEther("100") })).wait();
+  const feeds = c.deployment.assets.map(
+    (a) => new Contract(a.feed, ["function setAnswer(int256)"], signers[0]!),
+  );
+
+  // 3. simulator
+  let marketTime = startMs;
+  const sim = new WeexSimulator({
+    markets: series.map((s) => {
+      const [b] = s.symbol.split("/");
+      const p = s.candles[0]!.close;
+      const step = p > 1000 ? 0.00001 : p > 10 ? 0.001 : 0.1;
+      // Deep levels (~$2M each): demo orders fill at one price, one trade per order.
+      return {
+        id: `${b}${QUOTE}`,
+        base: b!,
+        quote: QUOTE,
+        tickSize: p > 10 ? 0.01 : 0.0001,
+        stepSize: step,
+        spot: true,
+        swap: false,
+        levelSize: 2_000_000 / p,
+        minQty: step,
+        minNotional: 5,
+      };
+    }),
+    history: Object.fromEntries(
+      series.map((s) => [s.symbol.replace("/", ""), { timeframe: "1d" as const, candles: s.candles }]),
+    ),
+    clock: () => marketTime,
+    seed: 7,
+    accounts: [{ ...SIM_ACCOUNT, balances: { [QUOTE]: "0" } }],
+    ws: { pingIntervalMs: 0 },
+  });
+  await sim.start();
+  cleanups.push(() => sim.stop());
+  line("venue", `WEEX simulator on ${sim.url}, replaying ${series.length} assets from data/`);
+
+  // 4. NATS and three oracle nodes
+  const natsBin = process.env.SIGIL_NATS_SERVER ?? "nats-server";
+  if (spawnSync(natsBin, ["--version"]).status !== 0)
+    throw new SystemStartError("oracle gossip", `no NATS server binary "${natsBin}" (set SIGIL_NATS_SERVER)`);
+  const natsPort = await freePort();
+  child("nats", natsBin, ["-a", "127.0.0.1", "-p", String(natsPort)], join(STATE, "nats.log"));
+  const venueFile = join(STATE, "venue.json");
+  const assets = AssetList.fromDeployment(c.deployment, QUOTE);
+  writeVenueFile();
+  const nodeUrls: string[] = [];
+  for (const [i, w] of operators.entries()) {
+    const dir = join(STATE, `oracle-${i}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "keystore.json"),
+      await encryptKeystoreJson({ address: w.address, privateKey: w.privateKey }, KEYSTORE_PASSWORD, {
+        scrypt: { N: 1 << 12 },
+      }),
+      { mode: 0o600 },
+    );
+    writeFileSync(join(dir, "password"), KEYSTORE_PASSWORD + "\n", { mode: 0o600 });
+    const port = await freePort();
+    writeFileSync(
+      join(dir, "config.json"),
+      JSON.stringify(
+        {
+          name: `oracle-${i}`,
+          rpcUrl,
+          deploymentFile,
+          keystoreFile: "keystore.json",
+          keystorePasswordFile: "password",
+          natsServers: [`nats://127.0.0.1:${natsPort}`],
+          http: { host: "127.0.0.1", port },
+          dataDir: "data",
+          failoverMs: 1_500,
+          submission: { pollMs: 50, backoffInitialMs: 100, backoffMaxMs: 1_000 },
+          venue: { kind: "file", path: venueFile },
+        },
+        null,
+        2,
+      ),
+    );
+    child(
+      `oracle-${i}`,
+      process.execPath,
+      [
+        join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+        "oracle/node/main.ts",
+        "--config",
+        join(dir, "config.json"),
+      ],
+      join(dir, "node.log"),
+    );
+    nodeUrls.push(`http://127.0.0.1:${port}`);
+  }
+  await Promise.all(
+    nodeUrls.map((u) =>
+      waitUntil(`oracle node ${u}`, async () => ((await fetch(`${u}/health`)).ok ? true : undefined)),
+    ),
+  );
+  line("oracle", `3 nodes up (2-of-3): ${operators.map((w) => short(w.address)).join(" ")}`);
+
+  // 5. engine (paper) wired to the chain, the simulator and the oracle nodes
+  const provider = new JsonRpcProvider(rpcUrl, Network.from(c.deployment.chainId), {
+    staticNetwork: true,
+    pollingInterval: 100,
+  });
+  cleanups.push(() => provider.destroy());
+  const domainDigest = async () => c.registry.configDigest();
+  const chainNowS = async () => BigInt((await provider.getBlock("latest"))!.timestamp);
+  /** A report time neither the chain nor the nodes see as in the future (chain time runs ahead of the wall). */
+  const reportTime = async () => {
+    const wall = BigInt(Math.floor(Date.now() / 1000));
+    const chain = await chainNowS();
+    return (chain < wall ? chain : wall) - 1n;
+  };
+  const propose = async (path: string, body: unknown) =>
+    Promise.all(
+      nodeUrls.map(async (u) => {
+        const r = await fetch(`${u}/v1/proposals/${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+      }),
+    );
+  const refusals = (rs: Array<{ status: number; body: Record<string, unknown> }>) =>
+    rs.filter((r) => r.status !== 200).map((r) => `${String(r.body.refused ?? r.body.error)}`);
+  async function waitLog(
+    address: string,
+    topic: string,
+    seq: bigint,
+    fromBlock: number,
+  ): Promise<Log | undefined> {
+    const end = Date.now() + 20_000;
+    while (Date.now() < end) {
+      const logs = await provider.getLogs({
+        address,
+        topics: [topic, "0x" + seq.toString(16).padStart(64, "0")],
+        fromBlock,
+      });
+      if (logs[0]) return logs[0];
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return undefined;
+  }
+  const ledgerAddr = c.deployment.contracts.TradeLedger!.address;
+  const vaultAddr = c.deployment.contracts.SigilVault!.address;
+  const L = c.ledger.interface;
+  const V = c.vault.interface;
+
+  let engine!: ExecutionWiring;
+  const reports: ExecutionReportSink = {
+    async submitExecution(execution: Execution): Promise<void> {
+      writeVenueFile();
+      const orders = engine.store.allOrders();
+      const byRef = new Map(orders.map((o) => [keccak256(toUtf8Bytes(o.clientOrderId)), o]));
+      const [, lastExec] = await c.ledger.sequences();
+      const report = {
+        configDigest: await domainDigest(),
+        sequence: lastExec + 1n,
+        deadline: BigInt(Math.floor(Date.now() / 1000)) + 120n,
+        execution,
+      };
+      const context = {
+        orders: execution.fills.map((f) => {
+          const o = byRef.get(f.orderRef)!;
+          return { venueOrderId: o.venueOrderId ?? "", clientOrderId: o.clientOrderId };
+        }),
+      };
+      const from = await provider.getBlockNumber();
+      const rs = await propose("execution", { report: reportToJson(report), context });
+      const bad = refusals(rs);
+      if (bad.length > 1)
+        throw new SystemStartError("execution report", `refused by nodes: ${bad.join(", ")}`);
+      const log = await waitLog(ledgerAddr, L.getEvent("TradeRecorded")!.topicHash, report.sequence, from);
+      if (!log)
+        throw new SystemStartError("execution report", `sequence ${report.sequence} not recorded on-chain`);
+      const logs = await provider.getLogs({
+        address: ledgerAddr,
+        topics: [L.getEvent("TradeRecorded")!.topicHash, log.topics[1]!],
+        fromBlock: log.blockNumber,
+        toBlock: log.blockNumber,
+      });
+      for (const l of logs) {
+        const e = L.parseLog(l)!;
+        const rec = e.args.getValue("record") as { asset: bigint; quantityE8: bigint; priceE8: bigint };
+        line(
+          "ledger",
+          `exec #${report.sequence} sig #${execution.signalSequence} ${assets.symbolOf(Number(rec.asset))} qty ${(Number(rec.quantityE8) / 1e8).toFixed(5)} @ ${(Number(rec.priceE8) / 1e8).toFixed(4)} violations ${e.args.getValue("violations")} head ${short(e.args.getValue("head") as string)}`,
+        );
+      }
+    },
+  };
+  const navReports: NavReportSink = {
+    async submitNav(nav: Nav): Promise<void> {
+      // The venue replays history, so its clock is in the past; the valuation is of the state now
+      // reached and is stamped with chain-compatible time, as the vault requires.
+      const stamped: Nav = { ...nav, timestamp: await reportTime() };
+      writeVenueFile();
+      const report = {
+        configDigest: await domainDigest(),
+        sequence: (await c.vault.navSequence()) + 1n,
+        deadline: BigInt(Math.floor(Date.now() / 1000)) + 120n,
+        nav: stamped,
+      };
+      const from = await provider.getBlockNumber();
+      const bad = refusals(
+        await propose("nav", { report: reportToJson(report), context: { venueAccount: SIM_ACCOUNT.name } }),
+      );
+      if (bad.length > 1) throw new SystemStartError("NAV report", `refused by nodes: ${bad.join(", ")}`);
+      const settled = await waitLog(vaultAddr, V.getEvent("EpochSettled")!.topicHash, nav.epoch, from);
+      if (!settled) {
+        line("nav", `epoch ${nav.epoch} NOT settled (no EpochSettled event; NavRejected or not submitted)`);
+        return;
+      }
+      const e = V.parseLog(settled)!;
+      const pps = e.args.getValue("pricePerShare") as bigint;
+      line(
+        "nav",
+        `epoch ${nav.epoch} settled: venue ${fmtUsd(nav.venueEquity)} total ${fmtUsd(e.args.getValue("totalAssets") as bigint)} share price ${pps} nav#${report.sequence}`,
+      );
+    },
+  };
+
+  /** The venue's last price of a market (the replayed candle's close so far), as its ticker shows it. */
+  const lastPrice = (symbol: string) => sim.state.lastCandle(symbol.replace("/", ""))!.close;
+  /** Free plus locked balance of the demo account. */
+  const total = (asset: string) => {
+    const b = sim.account(SIM_ACCOUNT.name).balance(asset);
+    return Number(fxFormat(b.free + b.locked));
+  };
+
+  function writeVenueFile(): void {
+    // What the oracle nodes check against: the simulator's own book-keeping (not the engine's store),
+    // converted exactly as the engine converts what ccxt reads from the same venue.
+    const acct = sim.account(SIM_ACCOUNT.name);
+    const prices: Record<string, string> = {};
+    let equity = 0;
+    const bal = (a: string) => total(a);
+    for (const { index, symbol } of assets.entries) {
+      const last = lastPrice(symbol);
+      prices[String(index)] = priceToE8(last).toString();
+      equity += bal(symbol.split("/")[0]!) * last;
+    }
+    equity += bal(QUOTE);
+    const fills = [];
+    for (const { index, symbol } of assets.entries) {
+      for (const f of sim.spot.fillsOf(acct, symbol.replace("/", ""))) {
+        const price = Number(fxFormat(f.price));
+        const fee = Number(fxFormat(f.commission));
+        fills.push({
+          venueOrderId: f.order.orderId,
+          clientOrderId: f.order.clientOrderId,
+          asset: index,
+          quantityE8: ((f.order.side === "BUY" ? 1n : -1n) * toFixed(Number(fxFormat(f.qty)), 8)).toString(),
+          priceE8: priceToE8(price).toString(),
+          feeE8: toFixed(Math.abs(f.order.side === "BUY" ? fee * price : fee), 8).toString(),
+          timestamp: msToSeconds(f.time).toString(),
+        });
+      }
+    }
+    writeFileSync(
+      venueFile + ".tmp",
+      JSON.stringify({ prices, fills, equity: toTokenUnits(equity.toFixed(DECIMALS), DECIMALS).toString() }),
+    );
+    // rename: a node never reads a half-written file
+    spawnSync("mv", [venueFile + ".tmp", venueFile]);
+  }
+  const fmtUsd = (v: bigint) => `$${(Number(v) / 10 ** DECIMALS).toFixed(2)}`;
+
+  engine = wirePaper({
+    dataDir: join(STATE, "engine"),
+    assets,
+    signals: (store) =>
+      new LedgerSignalSource({
+        provider,
+        ledger: ledgerAddr,
+        fromBlock: c.deployment.contracts.TradeLedger!.block,
+        store,
+      }),
+    killLevel: new RiskPolicyKillLevel(c.deployment.contracts.RiskPolicy!.address, provider),
+    limits: executionLimits({ maxOrderNotional: 100_000, maxAssetNotional: 100_000 }),
+    namespace: "sg",
+    reports,
+    navReports,
+    urls: sim.ccxtUrls() as unknown as Record<string, unknown>,
+    credentials: new VenueCredentials("trading", {
+      apiKey: SIM_ACCOUNT.apiKey,
+      secret: SIM_ACCOUNT.secret,
+      password: SIM_ACCOUNT.passphrase,
+    }),
+    replay: true,
+    orderType: "market",
+    log: (event, detail) => {
+      if (event === "report-failed")
+        line("report", `execution report failed, retried next cycle: ${String(detail.error)}`);
+    },
+  });
+  cleanups.push(() => engine.close());
+  writeFileSync(
+    join(STATE, "run.json"),
+    JSON.stringify({ rpcUrl, deploymentFile, nodeUrls, startedAt: new Date().toISOString() }, null, 2),
+  );
+
+  // 6. demo staker deposit, epoch 0 settles it, custodian funds the venue
+  const staker = signers[6]!;
+  const stable = c.asset.connect(staker);
+  await (
+    await c.asset.connect(signers[0]!).getFunction("mint")(await staker.getAddress(), DEMO_DEPOSIT)
+  ).wait();
+  await (await stable.approve(vaultAddr, DEMO_DEPOSIT)).wait();
+  await (await c.vault.connect(staker).requestDeposit(DEMO_DEPOSIT, await staker.getAddress())).wait();
+  line(
+    "vault",
+    `demo staker ${short(await staker.getAddress())} requested a deposit of ${fmtUsd(DEMO_DEPOSIT)}`,
+  );
+  await engine.engine.start();
+  await engine.engine.reportNav(Number(await c.vault.currentEpoch()));
+  const toVenue = (DEMO_DEPOSIT * 8_000n) / 10_000n;
+  const custodian = signers[5]!;
+  const tx = await c.vault.connect(custodian).sendToVenue(toVenue, keccak256(toUtf8Bytes("weex-sim:vault")));
+  await tx.wait();
+  sim.credit(SIM_ACCOUNT.name, QUOTE, (Number(toVenue) / 10 ** DECIMALS).toFixed(DECIMALS), tx.hash);
+  line("custody", `${fmtUsd(toVenue)} vault → venue (tx ${short(tx.hash)})`);
+
+  // 7. the accelerated clock: one trading day per `dayMs`
+  const runLog = RunLogWriter.open(join(STATE, "run_log.jsonl"));
+  const provider_ = movingAverageMomentum();
+  const strategy = { ...DEFAULT_STRATEGY_CONFIG, rebalanceEvery: 1 };
+  const lastDay = Math.min(...series.map((s) => s.candles.at(-1)!.timestamp + DAY));
+  let day = 0;
+  for (let t = startMs + DAY; t <= lastDay && day < maxDays && !stopping; t += DAY, day++) {
+    const tick = Date.now();
+    marketTime = t;
+    marketDay = new Date(t - DAY).toISOString().slice(0, 10);
+    // Reference feeds follow the replayed closes (the mock Chainlink aggregators of the local chain).
+    for (const [i, s] of series.entries()) {
+      const close = closeAt(s, t)!;
+      await (
+        await feeds[
+          c.deployment.assets.findIndex((a) => `${a.symbol}/${QUOTE}` === s.symbol) ?? i
+        ]!.getFunction("setAnswer")(priceToE8(close))
+      ).wait();
+    }
+    await decideAndSignal(t);
+    for (let k = 0; k < 4 && !stopping; k++) {
+      const r = await engine.engine.tick();
+      if (!r) break;
+      for (const o of r.placed)
+        line(
+          "order",
+          `${o.clientOrderId.padEnd(12)} ${o.side.padEnd(4)} ${o.symbol.padEnd(9)} ${String(o.quantity).padStart(12)} → ${o.status} filled ${o.filled}`,
+        );
+      for (const x of r.refusals) line("refused", JSON.stringify(x));
+      if (r.complete) break;
+    }
+    if (day > 0 && day % epochDays === 0) await engine.engine.reportNav(Number(await c.vault.currentEpoch()));
+    const rest = dayMs - (Date.now() - tick);
+    if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+  }
+  line("done", `replayed ${day} trading days`);
+  await shutdown(0);
+
+  async function decideAndSignal(t: number): Promise<void> {
+    const holdings: Record<string, number> = {};
+    for (const sym of SYMBOLS) {
+      const q = total(sym);
+      if (q > 0) holdings[`${sym}/${QUOTE}`] = q;
+    }
+    let capital = total(QUOTE);
+    for (const [s, q] of Object.entries(holdings)) capital += q * lastPrice(s);
+    const { record, prices } = await wireDecision({
+      source: { name: "data/", kind: "offline", load: async () => series },
+      timeframe: "1d",
+      provider: provider_,
+      strategy,
+      seed: 1,
+      at: t,
+      capital,
+      holdings,
+      runLog,
+    });
+    const weights = Object.entries(record.weights)
+      .map(([s, w]) => [assets.indexOf(s)!, Math.floor(w * 10_000)] as [number, number])
+      .filter(([, bps]) => bps > 0);
+    const desc =
+      weights.map(([a, b]) => `${assets.symbolOf(a)!.split("/")[0]} ${(b / 100).toFixed(1)}%`).join(" ") ||
+      "all cash";
+    line("decide", `run ${short(record.hash)} → ${desc}`);
+    const [lastSig] = await c.ledger.sequences();
+    const report = {
+      configDigest: await domainDigest(),
+      sequence: lastSig + 1n,
+      deadline: BigInt(Math.floor(Date.now() / 1000)) + 120n,
+      signal: {
+        runHash: record.hash,
+        inputsHash: record.inputsHash,
+        modelHash: keccak256(toUtf8Bytes(JSON.stringify(record.models))),
+        timestamp: await reportTime(),
+        flags: 0, // bounds-checked by the nodes, not re-computed
+        targets: packTargets(weights),
+      },
+    };
+    const from = await provider.getBlockNumber();
+    const rs = await propose("signal", {
+      report: reportToJson(report),
+      context: {
+        inputSnapshotRef: `run_log://${record.hash}`,
+        referencePrices: weights.map(([a]) => ({
+          asset: a,
+          priceE8: priceToE8(prices[assets.symbolOf(a)!]!).toString(),
+        })),
+      },
+    });
+    const bad = refusals(rs);
+    if (bad.length > 1) {
+      line("signal", `#${report.sequence} not co-signed: nodes refused (${bad.join(", ")})`);
+      return;
+    }
+    const acc = waitLog(ledgerAddr, L.getEvent("SignalAccepted")!.topicHash, report.sequence, from);
+    const rej = waitLog(ledgerAddr, L.getEvent("SignalRejected")!.topicHash, report.sequence, from);
+    const log = await Promise.race([acc.then((l) => l ?? rej), rej.then((l) => l ?? acc)]);
+    if (!log) return line("signal", `#${report.sequence} co-signed but not on-chain within 20 s`);
+    const e = L.parseLog(log)!;
+    if (e.name === "SignalAccepted")
+      line(
+        "signal",
+        `#${report.sequence} ACCEPTED on-chain block ${log.blockNumber} head ${short(e.args.getValue("head") as string)}`,
+      );
+    else
+      line(
+        "signal",
+        `#${report.sequence} REJECTED on-chain: violation ${e.args.getValue("reason")} head ${short(e.args.getValue("head") as string)}`,
+      );
+  }
+}
+
+main().catch(async (err: unknown) => {
+  line("fatal", err instanceof Error ? err.message : String(err));
+  await shutdown(1);
+});
