@@ -82,7 +82,7 @@ const { values: flags } = parseArgs({
     "day-ms": { type: "string", default: "3000" },
     "epoch-days": { type: "string", default: "5" },
     days: { type: "string" },
-    start: { type: "string", default: "2022-06-01" },
+    start: { type: "string", default: "2023-01-16" },
   },
   strict: true,
 });
@@ -472,12 +472,14 @@ async function main(): Promise<void> {
   };
 
   /** The venue's last price of a market (the replayed candle's close so far), as its ticker shows it. */
-  const lastPrice = (symbol: string) => sim.state.lastCandle(symbol.replace("/", ""))!.close;
+  function lastPrice(symbol: string): number {
+    return sim.state.lastCandle(symbol.replace("/", ""))!.close;
+  }
   /** Free plus locked balance of the demo account. */
-  const total = (asset: string) => {
+  function total(asset: string): number {
     const b = sim.account(SIM_ACCOUNT.name).balance(asset);
     return Number(fxFormat(b.free + b.locked));
-  };
+  }
 
   function writeVenueFile(): void {
     // What the oracle nodes check against: the simulator's own book-keeping (not the engine's store),
