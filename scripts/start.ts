@@ -577,7 +577,12 @@ async function main(): Promise<void> {
   // 7. the accelerated clock: one trading day per `dayMs`
   const runLog = RunLogWriter.open(join(STATE, "run_log.jsonl"));
   const provider_ = movingAverageMomentum();
-  const strategy = { ...DEFAULT_STRATEGY_CONFIG, rebalanceEvery: 1 };
+  // 95 % gross: a cash buffer for taker fees, so the last buy of a rebalance is not short of USDT.
+  const strategy = {
+    ...DEFAULT_STRATEGY_CONFIG,
+    rebalanceEvery: 1,
+    sizing: { kind: "fixed" as const, gross: 0.95 },
+  };
   const lastDay = Math.min(...series.map((s) => s.candles.at(-1)!.timestamp + DAY));
   let day = 0;
   for (let t = startMs + DAY; t <= lastDay && day < maxDays && !stopping; t += DAY, day++) {
@@ -593,6 +598,7 @@ async function main(): Promise<void> {
         ]!.getFunction("setAnswer")(priceToE8(close))
       ).wait();
     }
+    writeVenueFile(); // the nodes' view of the venue moves with the replay clock
     await decideAndSignal(t);
     for (let k = 0; k < 4 && !stopping; k++) {
       const r = await engine.engine.tick();
