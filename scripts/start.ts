@@ -11,7 +11,7 @@
  * Env: SIGIL_RPC_PORT (chain port), SIGIL_STATE_DIR (default .sigil), SIGIL_NATS_SERVER (binary).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -36,7 +36,7 @@ import { RiskPolicyKillLevel } from "../offchain/execution/KillLevelSource.js";
 import { LedgerSignalSource } from "../offchain/execution/LedgerSignalSource.js";
 import type { ExecutionReportSink, NavReportSink } from "../offchain/execution/ReportSinks.js";
 import { VenueCredentials } from "../offchain/execution/VenueCredentials.js";
-import { Stream, type Execution, type Nav } from "../offchain/protocol/reportTypes.js";
+import type { Execution, Nav } from "../offchain/protocol/reportTypes.js";
 import { packTargets } from "../offchain/protocol/targets.js";
 import { msToSeconds, priceToE8, toFixed, toTokenUnits } from "../offchain/protocol/units.js";
 import { RunLogWriter } from "../offchain/runlog/RunLogWriter.js";
@@ -397,6 +397,8 @@ async function main(): Promise<void> {
   const L = c.ledger.interface;
   const V = c.vault.interface;
 
+  // The sinks below need the engine's store, and the engine needs the sinks: assigned once, further down.
+  // eslint-disable-next-line prefer-const
   let engine!: ExecutionWiring;
   const reports: ExecutionReportSink = {
     async submitExecution(execution: Execution): Promise<void> {
