@@ -282,7 +282,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     await waitFor(async () => (await ledgerSeq()) >= seq);
     // Every node in line eventually sees it done; exactly one acceptance, exactly one transaction mined.
     for (const [i, n] of nodes.entries()) {
-      await waitFor(async () => (await submittedBy(n)) === submittedBefore[i]! + 1);
+      await waitFor(async () => (await submittedBy(n)) >= submittedBefore[i]! + 1);
     }
     expect(await accepted(seq)).to.equal(1);
     let mined = 0;

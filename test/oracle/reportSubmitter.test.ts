@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { reportDomain, Stream, type SignalReport } from "../../offchain/protocol/reportTypes.js";
-import { packTargets } from "../../offchain/protocol/targets.js";
 import { ChainView } from "../../oracle/chain/ChainView.js";
 import { classifyChainError } from "../../oracle/errors/classifyChainError.js";
 import { ReportSubmitter } from "../../oracle/submit/ReportSubmitter.js";
