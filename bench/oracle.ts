@@ -72,9 +72,11 @@ async function startHardhatNode(): Promise<{ url: string; child: ChildProcess }>
   }
 }
 
+/** Nearest-rank percentile, in ms rounded to 0.1. */
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
+  const v = s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
+  return Math.round(v * 10) / 10;
 }
 
 interface Cluster {
@@ -216,7 +218,7 @@ async function sequential(cl: Cluster, count: number) {
     lat.push(w.seen.get(seq)! - t0);
   }
   await w.stop();
-  return { count, p50: percentile(lat, 50), p99: percentile(lat, 99), max: Math.max(...lat) };
+  return { count, p50: percentile(lat, 50), p99: percentile(lat, 99), max: percentile(lat, 100) };
 }
 
 async function loaded(cl: Cluster, rate: number, reports: number) {

@@ -65,6 +65,7 @@ interface Round {
   signatures: Map<string, Map<string, string>>;
   state: "collecting" | "submitting" | "done";
   timer?: NodeJS.Timeout;
+  quorumAt?: number;
   doneAt?: number;
 }
 
@@ -426,13 +427,17 @@ export class OracleNode {
     const threshold = this.operators?.threshold ?? Number.MAX_SAFE_INTEGER;
     const sigs = r.signatures.get(r.mine.digest);
     if (!sigs || sigs.size < threshold) return;
+    r.quorumAt ??= this.clock.now();
     const due = r.mine.signedAt + this.rank(r.sequence) * this.o.failoverMs;
     const wait = due - this.clock.now();
-    if (wait > 0) {
-      if (!r.timer) r.timer = setTimeout(() => void this.trySubmit(r), wait);
-      return;
-    }
+    if (wait > 0) return this.retryLater(r, wait);
     r.state = "submitting";
+    // Ordering guard: submitted ahead of an earlier sequence still in flight, this report would make
+    // that one stale (skipped for good). Give earlier ones up to failoverMs to land first.
+    if (this.clock.now() - r.quorumAt < this.o.failoverMs && (await this.earlierInFlight(r))) {
+      r.state = "collecting";
+      return this.retryLater(r, Math.max(10, this.o.send.pollMs));
+    }
     // Exactly `threshold` signatures (ours first): verification costs gas per signature.
     const chosen: OperatorSignature[] = [...sigs.entries()]
       .sort(([a], [b]) => (a === this.address.toLowerCase() ? -1 : b === this.address.toLowerCase() ? 1 : 0))
@@ -464,6 +469,33 @@ export class OracleNode {
       });
       this.log.error("report not submitted", { ...label, sequence: r.sequence, outcome });
     }
+  }
+
+  private retryLater(r: Round, ms: number): void {
+    if (r.timer || this.stopped) return;
+    r.timer = setTimeout(() => {
+      r.timer = undefined;
+      void this.trySubmit(r);
+    }, ms);
+  }
+
+  /** Whether a lower sequence of the same stream that this node signed is still short of the chain. */
+  private async earlierInFlight(r: Round): Promise<boolean> {
+    let highest = 0n;
+    for (const o of this.rounds.values()) {
+      if (
+        o.stream === r.stream &&
+        o.sequence < r.sequence &&
+        o.mine &&
+        o.state !== "done" &&
+        o.sequence > highest
+      ) {
+        if (this.clock.now() < o.deadlineMs) highest = o.sequence;
+      }
+    }
+    if (highest === 0n) return false;
+    const last = await this.chain.lastSequence(r.stream).catch(() => undefined);
+    return last !== undefined && last < highest;
   }
 
   /** Forget rounds that are finished or past their deadline. */
