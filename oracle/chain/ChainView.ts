@@ -54,6 +54,11 @@ export class ChainView {
     return (await this.registry.configDigest()).toLowerCase();
   }
 
+  /** The operator set last read (no chain access). */
+  get lastOperatorSet(): OperatorSet | undefined {
+    return this.operatorCache;
+  }
+
   /** The current operator set; re-read only when the config digest changes. */
   async operatorSet(): Promise<OperatorSet> {
     const digest = await this.configDigest();

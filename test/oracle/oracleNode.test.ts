@@ -103,6 +103,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     const gossip = await SignatureGossip.connect([NATS_URL], h.deploymentId, "rogue");
     try {
       const conflicting = await signReport(rogue, Stream.Signal, domain, other);
+      const rogueOnReal = await signReport(rogue, Stream.Signal, domain, report);
       const garbage = "0x" + "11".repeat(64) + "1b";
       gossip.publish({
         v: 1,
@@ -128,6 +129,14 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
         signer: rogue.address,
         signature: garbage,
       });
+      gossip.publish({
+        v: 1,
+        stream: Stream.Signal,
+        sequence: seq.toString(),
+        report: reportToJson(report),
+        signer: rogue.address,
+        signature: rogueOnReal.signature,
+      });
       await gossip.flush();
       const leader = nodes[leaderIndex]!;
       await waitFor(
@@ -146,6 +155,8 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
       expect(
         await metricValue(leader, "oracle_signatures_ignored_total", { reason: "conflicting_payload" }),
       ).to.be.greaterThan(0);
+      // Signing both is slashable equivocation: every node sees it.
+      expect(await metricValue(leader, "oracle_equivocations_seen_total")).to.equal(1);
 
       // Packed with an honest signature, the rogue's signature over another decision fails on-chain.
       const honestSig = { signer: String(res[0]!.body.signer), signature: String(res[0]!.body.signature) };
@@ -246,6 +257,14 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
       });
       expect(again.status).to.equal(200);
       expect(again.body.signature).to.equal(signed.body.signature);
+      // The same payload with a later deadline restates it (not slashable): signed anew.
+      const later = { ...report, deadline: report.deadline + 30n };
+      const restated = await post(`${second.url}/v1/proposals/signal`, {
+        ...body,
+        report: reportToJson(later),
+      });
+      expect(restated.status).to.equal(200);
+      expect(restated.body.signature).to.not.equal(signed.body.signature);
     } finally {
       await second.stop();
     }
