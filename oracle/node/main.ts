@@ -23,6 +23,7 @@ function venueFrom(config: NodeConfig) {
     symbols: v.symbols,
     quoteCurrency: v.quoteCurrency,
     assetDecimals: v.assetDecimals,
+    exchangeOptions: v.exchangeOptions,
     apiKey: process.env.SIGIL_ORACLE_VENUE_API_KEY,
     secret: process.env.SIGIL_ORACLE_VENUE_SECRET,
   });
