@@ -311,6 +311,41 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     for (const n of nodes) expect(await metricValue(n, "oracle_submit_failures_total")).to.equal(0);
   });
 
+  it("lands an earlier sequence first when a later one is ready sooner (none skipped)", async () => {
+    // Separate nodes with a long fall-over so only the leaders act; the transaction path is blocked
+    // while both reports gather their quorums, then released.
+    const group: OracleNode[] = [];
+    for (let i = 0; i < 3; i++) {
+      group.push(
+        await h.startNode(h.keystoreIndexOf(i), {
+          dataDir: `${h.dir}/ordering-${i}`,
+          deploymentId: "isolated-ordering",
+          failoverMs: 10_000,
+        }),
+      );
+    }
+    try {
+      const k = await nextSignalSeq();
+      const leaderK = group[Number(k % 3n)]!;
+      h.proxy.blocked.add("eth_sendRawTransaction");
+      try {
+        const first = await h.signalProposal(k, [[0, 1_000]]);
+        for (const r of await proposeTo(group, Stream.Signal, first.body)) expect(r.status).to.equal(200);
+        await waitFor(async () => (await metricValue(leaderK, "oracle_submit_retries_total")) >= 1);
+        const second = await h.signalProposal(k + 1n, [[0, 1_100]]);
+        for (const r of await proposeTo(group, Stream.Signal, second.body)) expect(r.status).to.equal(200);
+        await new Promise((r) => setTimeout(r, 300)); // let the second leader reach its guard
+      } finally {
+        h.proxy.blocked.clear();
+      }
+      await waitFor(async () => (await ledgerSeq()) >= k + 1n);
+      expect(await accepted(k)).to.equal(1);
+      expect(await accepted(k + 1n)).to.equal(1);
+    } finally {
+      await Promise.all(group.map((n) => n.stop()));
+    }
+  });
+
   it("carries a NAV report end to end against the venue's equity", async () => {
     const seq = (await h.contracts.vault.navSequence()) + 1n;
     const epoch = await h.contracts.vault.currentEpoch();
