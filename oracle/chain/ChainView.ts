@@ -114,6 +114,11 @@ export class ChainView {
     return BigInt(b.timestamp);
   }
 
+  /** Valuation time of the last settled NAV, seconds. */
+  async lastNavTimestamp(): Promise<bigint> {
+    return (await this.vault.lastNav())[1];
+  }
+
   async currentEpoch(): Promise<bigint> {
     return this.vault.currentEpoch();
   }

@@ -297,7 +297,17 @@ export class ProposalChecker {
     const { report } = p;
     await this.checkHeader(Stream.Nav, report);
     this.checkTime(report.nav.timestamp, "valuation time");
-    const epoch = await fromChain(this.d.chain.currentEpoch(), "vault epoch");
+    const [epoch, lastNavTime] = await Promise.all([
+      fromChain(this.d.chain.currentEpoch(), "vault epoch"),
+      fromChain(this.d.chain.lastNavTimestamp(), "last NAV"),
+    ]);
+    // The vault would revert it (SigilVaultBadNavTimestamp): valuations only move forward.
+    if (report.nav.timestamp < lastNavTime) {
+      refuse(
+        RefusalReason.TimestampOutOfOrder,
+        `valuation time ${report.nav.timestamp} before the last NAV's ${lastNavTime}`,
+      );
+    }
     if (report.nav.epoch !== epoch)
       refuse(RefusalReason.WrongEpoch, `epoch ${report.nav.epoch}, vault at ${epoch}`);
     const equity = await fromVenue(this.d.balance.equity(), "venue equity");
