@@ -390,6 +390,13 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     expect(hb.status).to.equal("ok");
     expect(hb.nats.connected).to.equal(true);
     expect(hb.operatorIndex).to.equal(0);
+    const broken = await fetch(`${nodes[0]!.url}/v1/proposals/nav`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
+    expect(broken.status).to.equal(400);
+    expect(((await broken.json()) as Loose).refused).to.equal("schema");
     const metrics = await (await fetch(`${nodes[0]!.url}/metrics`)).text();
     for (const name of [
       "oracle_reports_seen_total",
@@ -397,8 +404,8 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
       "oracle_reports_refused_total",
       "oracle_reports_submitted_total",
       "oracle_submit_failures_total",
-      "oracle_proposal_to_signed_seconds_bucket",
-      "oracle_proposal_to_onchain_seconds_bucket",
+      "oracle_proposal_to_signed_seconds",
+      "oracle_proposal_to_onchain_seconds",
     ]) {
       expect(metrics).to.include(name);
     }
