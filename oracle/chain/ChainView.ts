@@ -54,6 +54,11 @@ export class ChainView {
     return (await this.registry.configDigest()).toLowerCase();
   }
 
+  /** The operator set last read (no chain access). */
+  get lastOperatorSet(): OperatorSet | undefined {
+    return this.operatorCache;
+  }
+
   /** The current operator set; re-read only when the config digest changes. */
   async operatorSet(): Promise<OperatorSet> {
     const digest = await this.configDigest();
@@ -107,6 +112,11 @@ export class ChainView {
     const b = await this.provider.getBlock("latest");
     if (!b) throw new Error("no latest block");
     return BigInt(b.timestamp);
+  }
+
+  /** Valuation time of the last settled NAV, seconds. */
+  async lastNavTimestamp(): Promise<bigint> {
+    return (await this.vault.lastNav())[1];
   }
 
   async currentEpoch(): Promise<bigint> {

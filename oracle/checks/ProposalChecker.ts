@@ -11,7 +11,7 @@ import { violationName } from "../../offchain/protocol/violations.js";
 import type { ChainView } from "../chain/ChainView.js";
 import type { Clock } from "../node/Clock.js";
 import type { ExecutionProposal, NavProposal, SignalProposal } from "../proposals/proposalSchemas.js";
-import type { DecisionRecomputer } from "../recompute/DecisionRecomputer.js";
+import type { DecisionRecomputer, RecomputeResult } from "../recompute/DecisionRecomputer.js";
 import type { VenueBalanceSource } from "../venue/VenueBalanceSource.js";
 import type { VenueFillsSource } from "../venue/VenueFillsSource.js";
 import type { VenueTickerSource } from "../venue/VenueTickerSource.js";
@@ -82,6 +82,15 @@ async function fromVenue<T>(read: Promise<T>, what: string): Promise<T> {
   }
 }
 
+/**
+ * Run independent checks concurrently but report the first failure in the listed order, so a
+ * proposal with several faults is always refused for the same reason.
+ */
+async function inOrder(checks: Array<Promise<unknown>>): Promise<void> {
+  const results = await Promise.allSettled(checks);
+  for (const r of results) if (r.status === "rejected") throw r.reason;
+}
+
 const absDiff = (a: bigint, b: bigint) => (a > b ? a - b : b - a);
 
 /** Every check a node runs before it signs; cheapest and most decisive first. */
@@ -140,14 +149,20 @@ export class ProposalChecker {
 
   /** A reference price against the asset's Chainlink feed (as the policy configures it) and the venue. */
   private async checkReferencePrice(asset: number, priceE8: bigint): Promise<void> {
-    const ref = await fromChain(this.d.chain.assetReference(asset), `asset ${asset} config`);
+    const [ref, now, last] = await Promise.all([
+      fromChain(this.d.chain.assetReference(asset), `asset ${asset} config`),
+      fromChain(this.d.chain.blockTimestamp(), "latest block"),
+      fromVenue(this.d.ticker.lastPriceE8(asset), `ticker of asset ${asset}`),
+    ]);
     if (/^0x0{40}$/i.test(ref.feed)) refuse(RefusalReason.FeedInvalid, `asset ${asset} has no feed`);
     const round = await fromChain(this.d.chain.feedRound(ref.feed), `feed of asset ${asset}`);
     if (round.answer <= 0n)
       refuse(RefusalReason.FeedInvalid, `feed of asset ${asset} answered ${round.answer}`);
     // Staleness against the chain's clock, as the contracts judge it.
-    const now = await fromChain(this.d.chain.blockTimestamp(), "latest block");
-    if (round.updatedAt > now || now - round.updatedAt > BigInt(ref.maxStaleness)) {
+    if (
+      round.updatedAt > now + BigInt(this.d.limits.maxFutureSkewSeconds) ||
+      now - round.updatedAt > BigInt(ref.maxStaleness)
+    ) {
       refuse(RefusalReason.FeedStale, `feed of asset ${asset} updated at ${round.updatedAt}`);
     }
     const feedE8 = toE8(round.answer, ref.feedDecimals);
@@ -155,7 +170,6 @@ export class ProposalChecker {
     if (absDiff(priceE8, feedE8) * BPS > feedE8 * BigInt(ref.maxDeviationBps)) {
       refuse(RefusalReason.FeedDeviation, `asset ${asset}: price ${priceE8} vs feed ${feedE8}`);
     }
-    const last = await fromVenue(this.d.ticker.lastPriceE8(asset), `ticker of asset ${asset}`);
     if (absDiff(priceE8, last) * BPS > last * BigInt(this.d.limits.tickerDeviationBps)) {
       refuse(RefusalReason.TickerDeviation, `asset ${asset}: price ${priceE8} vs venue ${last}`);
     }
@@ -167,33 +181,44 @@ export class ProposalChecker {
    */
   async checkSignal(p: SignalProposal): Promise<{ recomputed: boolean }> {
     const { report, context } = p;
-    await this.checkHeader(Stream.Signal, report);
-    this.checkTime(report.signal.timestamp, "decision time");
-
     const held = [...unpackTargets(report.signal.targets).keys()];
     const prices = new Map(context.referencePrices.map((r) => [r.asset, r.priceE8]));
-    for (const asset of held) {
-      if (!prices.has(asset))
-        refuse(RefusalReason.ReferencePriceMissing, `no reference price for asset ${asset}`);
-    }
-    await Promise.all([...prices].map(([asset, price]) => this.checkReferencePrice(asset, price)));
-
-    const previous = await fromChain(this.d.chain.currentTargets(), "current targets");
-    const violation = await fromChain(
-      this.d.chain.checkSignal(report.signal.targets, previous),
-      "risk policy",
-    );
-    if (violation !== 0) refuse(RefusalReason.RiskPolicy, violationName(violation));
+    const risk = async () => {
+      const previous = await fromChain(this.d.chain.currentTargets(), "current targets");
+      const violation = await fromChain(
+        this.d.chain.checkSignal(report.signal.targets, previous),
+        "risk policy",
+      );
+      if (violation !== 0) refuse(RefusalReason.RiskPolicy, violationName(violation));
+    };
+    await inOrder([
+      this.checkHeader(Stream.Signal, report),
+      (async () => this.checkTime(report.signal.timestamp, "decision time"))(),
+      (async () => {
+        for (const asset of held) {
+          if (!prices.has(asset))
+            refuse(RefusalReason.ReferencePriceMissing, `no reference price for asset ${asset}`);
+        }
+      })(),
+      ...[...prices].map(([asset, price]) => this.checkReferencePrice(asset, price)),
+      risk(),
+    ]);
 
     const claimsRecomputed = (report.signal.flags & 1) === 1;
-    const result = this.d.recomputer
-      ? await this.d.recomputer.recompute({
-          inputsHash: report.signal.inputsHash,
-          inputSnapshotRef: context.inputSnapshotRef,
-          runHash: report.signal.runHash,
-          modelHash: report.signal.modelHash,
-          timestamp: report.signal.timestamp,
-        })
+    // A recomputer that fails (snapshot unavailable, hash mismatch) leaves bounds checks only.
+    const result: RecomputeResult | undefined = this.d.recomputer
+      ? await this.d.recomputer
+          .recompute({
+            inputsHash: report.signal.inputsHash,
+            inputSnapshotRef: context.inputSnapshotRef,
+            runHash: report.signal.runHash,
+            modelHash: report.signal.modelHash,
+            timestamp: report.signal.timestamp,
+          })
+          .catch((err: unknown) => ({
+            kind: "non-deterministic" as const,
+            reason: `recomputer failed: ${String(err)}`,
+          }))
       : undefined;
     if (result?.kind === "deterministic") {
       const tol = this.d.limits.recomputeToleranceBps;
@@ -272,7 +297,17 @@ export class ProposalChecker {
     const { report } = p;
     await this.checkHeader(Stream.Nav, report);
     this.checkTime(report.nav.timestamp, "valuation time");
-    const epoch = await fromChain(this.d.chain.currentEpoch(), "vault epoch");
+    const [epoch, lastNavTime] = await Promise.all([
+      fromChain(this.d.chain.currentEpoch(), "vault epoch"),
+      fromChain(this.d.chain.lastNavTimestamp(), "last NAV"),
+    ]);
+    // The vault would revert it (SigilVaultBadNavTimestamp): valuations only move forward.
+    if (report.nav.timestamp < lastNavTime) {
+      refuse(
+        RefusalReason.TimestampOutOfOrder,
+        `valuation time ${report.nav.timestamp} before the last NAV's ${lastNavTime}`,
+      );
+    }
     if (report.nav.epoch !== epoch)
       refuse(RefusalReason.WrongEpoch, `epoch ${report.nav.epoch}, vault at ${epoch}`);
     const equity = await fromVenue(this.d.balance.equity(), "venue equity");

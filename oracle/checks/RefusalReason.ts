@@ -7,6 +7,7 @@ export const RefusalReason = {
   DeadlineTooFar: "deadline_too_far",
   TimestampInFuture: "timestamp_in_future",
   TimestampTooOld: "timestamp_too_old",
+  TimestampOutOfOrder: "timestamp_out_of_order",
   ConfigDigest: "config_digest",
   StaleSequence: "stale_sequence",
   NotOperator: "not_operator",

@@ -14,6 +14,7 @@ export class OracleMetrics {
   readonly submitRetries: Counter<"stream">;
   readonly feeBumps: Counter<"stream">;
   readonly signaturesIgnored: Counter<"reason">;
+  readonly equivocationsSeen: Counter<"stream">;
   readonly signLatency: Histogram<"stream">;
   readonly onchainLatency: Histogram<"stream">;
 
@@ -66,6 +67,12 @@ export class OracleMetrics {
       name: "oracle_signatures_ignored_total",
       help: "Peer signatures ignored when gathering a quorum, by reason",
       labelNames: ["reason"],
+      registers: r,
+    });
+    this.equivocationsSeen = new Counter({
+      name: "oracle_equivocations_seen_total",
+      help: "Operators seen signing two payloads for one stream, sequence and config digest (slashable)",
+      labelNames: ["stream"],
       registers: r,
     });
     const buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

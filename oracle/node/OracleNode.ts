@@ -8,7 +8,12 @@ import {
   type ReportDomain,
   type ReportOf,
 } from "../../offchain/protocol/reportTypes.js";
-import { packSignatures, reportDigest, type OperatorSignature } from "../../offchain/protocol/signatures.js";
+import {
+  packSignatures,
+  payloadStructHash,
+  reportDigest,
+  type OperatorSignature,
+} from "../../offchain/protocol/signatures.js";
 import { ChainView, type OperatorSet } from "../chain/ChainView.js";
 import type { SigilDeployment } from "../chain/SigilDeployment.js";
 import { ProposalChecker, type CheckLimits } from "../checks/ProposalChecker.js";
@@ -23,6 +28,7 @@ import {
   type NavProposal,
   type SignalProposal,
 } from "../proposals/proposalSchemas.js";
+import { payloadOf } from "../proposals/payloadOf.js";
 import { reportSchemas, reportToJson } from "../proposals/reportSchemas.js";
 import type { DecisionRecomputer } from "../recompute/DecisionRecomputer.js";
 import { EquivocationRefused, SignatureStore } from "../store/SignatureStore.js";
@@ -63,8 +69,11 @@ interface Round {
   mine?: { report: ReportOf<Stream>; digest: string; proposalAt: number; signedAt: number };
   /** digest → signer (lower-case) → signature */
   signatures: Map<string, Map<string, string>>;
+  /** signer (lower-case) → the first payload it was seen signing, to catch a second one. */
+  statements: Map<string, { payloadHash: string; deadline: bigint; signature: string }>;
   state: "collecting" | "submitting" | "done";
   timer?: NodeJS.Timeout;
+  quorumAt?: number;
   doneAt?: number;
 }
 
@@ -266,12 +275,15 @@ export class OracleNode {
         await this.checker.checkNav(p);
         report = p.report;
       }
+      // The checks just read the operator set: lead and count quorums by it.
+      this.operators = this.chain.lastOperatorSet ?? this.operators;
       const digest = reportDigest(stream, this.domain, report);
       const { record } = this.store.signOnce(
         {
           stream,
           sequence: report.sequence,
           configDigest: report.configDigest,
+          payloadHash: payloadStructHash(stream, payloadOf(stream, report)),
           digest,
           reportJson: JSON.stringify(reportToJson(report)),
         },
@@ -315,6 +327,7 @@ export class OracleNode {
         sequence,
         deadlineMs: Number(deadline) * 1000,
         signatures: new Map(),
+        statements: new Map(),
         state: "collecting",
       };
       this.rounds.set(key, r);
@@ -406,10 +419,36 @@ export class OracleNode {
     if (!this.operators!.operators.some((o) => BigInt(o) === BigInt(signer)))
       return this.ignore("not_operator");
     const r = this.round(stream, report.sequence, report.deadline);
+    this.watchForEquivocation(r, report, signer, m.signature);
     if (r.state === "done") return;
     if (r.mine && r.mine.digest !== digest) this.ignore("conflicting_payload");
     this.addSignature(r, digest, signer, m.signature);
     await this.trySubmit(r);
+  }
+
+  /**
+   * Two valid signatures by one operator over different payloads for one stream, sequence and (current)
+   * config digest are a slashable proof (`OperatorBonds.proveEquivocation`): count it and log both
+   * statements, which is all a prover needs.
+   */
+  private watchForEquivocation(r: Round, report: ReportOf<Stream>, signer: string, signature: string): void {
+    const payloadHash = payloadStructHash(r.stream, payloadOf(r.stream, report)).toLowerCase();
+    const key = signer.toLowerCase();
+    const first = r.statements.get(key);
+    if (!first) {
+      r.statements.set(key, { payloadHash, deadline: report.deadline, signature });
+      return;
+    }
+    if (first.payloadHash === payloadHash) return;
+    this.metrics.equivocationsSeen.inc({ stream: streamName(r.stream) });
+    this.log.error("equivocation seen", {
+      signer,
+      stream: r.stream,
+      sequence: r.sequence,
+      configDigest: report.configDigest,
+      a: first,
+      b: { payloadHash, deadline: report.deadline, signature },
+    });
   }
 
   /** Our position in line for `sequence`: 0 = leader (operator index = sequence mod n). */
@@ -426,13 +465,17 @@ export class OracleNode {
     const threshold = this.operators?.threshold ?? Number.MAX_SAFE_INTEGER;
     const sigs = r.signatures.get(r.mine.digest);
     if (!sigs || sigs.size < threshold) return;
+    r.quorumAt ??= this.clock.now();
     const due = r.mine.signedAt + this.rank(r.sequence) * this.o.failoverMs;
     const wait = due - this.clock.now();
-    if (wait > 0) {
-      if (!r.timer) r.timer = setTimeout(() => void this.trySubmit(r), wait);
-      return;
-    }
+    if (wait > 0) return this.retryLater(r, wait);
     r.state = "submitting";
+    // Ordering guard: submitted ahead of an earlier sequence still in flight, this report would make
+    // that one stale (skipped for good). Give earlier ones up to failoverMs to land first.
+    if (this.clock.now() - r.quorumAt < this.o.failoverMs && (await this.earlierInFlight(r))) {
+      r.state = "collecting";
+      return this.retryLater(r, Math.max(10, this.o.send.pollMs));
+    }
     // Exactly `threshold` signatures (ours first): verification costs gas per signature.
     const chosen: OperatorSignature[] = [...sigs.entries()]
       .sort(([a], [b]) => (a === this.address.toLowerCase() ? -1 : b === this.address.toLowerCase() ? 1 : 0))
@@ -464,6 +507,33 @@ export class OracleNode {
       });
       this.log.error("report not submitted", { ...label, sequence: r.sequence, outcome });
     }
+  }
+
+  private retryLater(r: Round, ms: number): void {
+    if (r.timer || this.stopped) return;
+    r.timer = setTimeout(() => {
+      r.timer = undefined;
+      void this.trySubmit(r);
+    }, ms);
+  }
+
+  /** Whether a lower sequence of the same stream that this node signed is still short of the chain. */
+  private async earlierInFlight(r: Round): Promise<boolean> {
+    let highest = 0n;
+    for (const o of this.rounds.values()) {
+      if (
+        o.stream === r.stream &&
+        o.sequence < r.sequence &&
+        o.mine &&
+        o.state !== "done" &&
+        o.sequence > highest
+      ) {
+        if (this.clock.now() < o.deadlineMs) highest = o.sequence;
+      }
+    }
+    if (highest === 0n) return false;
+    const last = await this.chain.lastSequence(r.stream).catch(() => undefined);
+    return last !== undefined && last < highest;
   }
 
   /** Forget rounds that are finished or past their deadline. */

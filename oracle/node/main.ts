@@ -2,8 +2,9 @@
  * The oracle node program: `tsx oracle/node/main.ts --config <file>`. One process per operator, each
  * with its own key, port and data dir (see docs/oracle.md).
  */
+import { createProvider } from "../chain/createProvider.js";
 import { parseArgs } from "node:util";
-import { JsonRpcProvider, Network } from "ethers";
+
 import { loadDeployment } from "../chain/SigilDeployment.js";
 import { OracleConfigError } from "../errors/OracleError.js";
 import { CcxtVenue } from "../venue/CcxtVenue.js";
@@ -22,6 +23,7 @@ function venueFrom(config: NodeConfig) {
     symbols: v.symbols,
     quoteCurrency: v.quoteCurrency,
     assetDecimals: v.assetDecimals,
+    exchangeOptions: v.exchangeOptions,
     apiKey: process.env.SIGIL_ORACLE_VENUE_API_KEY,
     secret: process.env.SIGIL_ORACLE_VENUE_SECRET,
   });
@@ -38,10 +40,7 @@ async function main(): Promise<void> {
     keystorePassword(config.keystorePasswordFile, process.env),
   );
   // A static network: no chain-id probing that would fail (and spam) while the RPC endpoint is down.
-  const provider = new JsonRpcProvider(config.rpcUrl, Network.from(deployment.chainId), {
-    staticNetwork: true,
-    pollingInterval: config.submission.pollMs,
-  });
+  const provider = createProvider(config.rpcUrl, deployment.chainId, config.submission.pollMs);
   const venue = venueFrom(config);
   const node = await OracleNode.start({
     provider,

@@ -16,6 +16,8 @@ const venueSchema = z.discriminatedUnion("kind", [
       symbols: z.record(z.string().regex(/^\d+$/), z.string().min(1)),
       quoteCurrency: z.string().min(1),
       assetDecimals: z.number().int().min(0).max(36),
+      /** Passed to the ccxt exchange as `options` (e.g. which market types to load). */
+      exchangeOptions: z.record(z.unknown()).optional(),
     })
     .strict(),
   /** A simulator's JSON snapshot file (local runs and tests only). */

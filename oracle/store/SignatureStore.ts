@@ -7,6 +7,8 @@ export interface SignedRecord {
   stream: Stream;
   sequence: bigint;
   configDigest: string;
+  /** EIP-712 struct hash of the payload (signal, execution or nav): what equivocation is judged on. */
+  payloadHash: string;
   /** EIP-712 digest of the signed report. */
   digest: string;
   reportJson: string;
@@ -14,20 +16,44 @@ export interface SignedRecord {
   signedAt: number;
 }
 
+export interface SignKey {
+  stream: Stream;
+  sequence: bigint;
+  configDigest: string;
+  payloadHash: string;
+  digest: string;
+  reportJson: string;
+}
+
 /** Thrown when asked to sign a second, different payload under one (stream, sequence, config digest). */
 export class EquivocationRefused extends Error {
   override name = "EquivocationRefused";
   constructor(readonly existing: SignedRecord) {
     super(
-      `already signed stream ${existing.stream} sequence ${existing.sequence} under ${existing.configDigest} with digest ${existing.digest}`,
+      `already signed stream ${existing.stream} sequence ${existing.sequence} under ${existing.configDigest} with payload ${existing.payloadHash}`,
     );
   }
 }
 
+type Row = Record<string, string | number>;
+
+const toRecord = (row: Row): SignedRecord => ({
+  stream: Number(row.stream) as Stream,
+  sequence: BigInt(row.sequence!),
+  configDigest: String(row.config_digest),
+  payloadHash: String(row.payload_hash),
+  digest: String(row.digest),
+  reportJson: String(row.report_json),
+  signature: String(row.signature),
+  signedAt: Number(row.signed_at),
+});
+
 /**
- * What this node has signed, durably, keyed by (stream, sequence, config digest). `signOnce` writes the
- * record before the signature is returned, so after a crash or restart the node still knows what it
- * signed and never signs a conflicting payload (slashable equivocation). One writer per data dir.
+ * What this node has signed, durably. For one (stream, sequence, config digest) it signs one payload
+ * only: the same payload again (e.g. with a later deadline) restates it and is allowed, as
+ * `OperatorBonds.proveEquivocation` judges it; a different payload would be slashable and is refused.
+ * `signOnce` writes the record before the signature is returned, so after a crash or restart the node
+ * still knows what it signed. One writer per data dir.
  */
 export class SignatureStore {
   private readonly db: DatabaseSync;
@@ -41,50 +67,41 @@ export class SignatureStore {
       stream INTEGER NOT NULL,
       sequence TEXT NOT NULL,
       config_digest TEXT NOT NULL,
+      payload_hash TEXT NOT NULL,
       digest TEXT NOT NULL,
       report_json TEXT NOT NULL,
       signature TEXT NOT NULL,
       signed_at INTEGER NOT NULL,
-      PRIMARY KEY (stream, sequence, config_digest)
+      PRIMARY KEY (stream, sequence, config_digest, digest)
     ) STRICT`);
   }
 
-  find(stream: Stream, sequence: bigint, configDigest: string): SignedRecord | undefined {
-    const row = this.db
-      .prepare("SELECT * FROM signed WHERE stream = ? AND sequence = ? AND config_digest = ?")
-      .get(stream, sequence.toString(), configDigest.toLowerCase()) as
-      Record<string, string | number> | undefined;
-    if (!row) return undefined;
-    return {
-      stream: Number(row.stream) as Stream,
-      sequence: BigInt(row.sequence!),
-      configDigest: String(row.config_digest),
-      digest: String(row.digest),
-      reportJson: String(row.report_json),
-      signature: String(row.signature),
-      signedAt: Number(row.signed_at),
-    };
+  /** Every report signed under (stream, sequence, config digest): all share one payload. */
+  find(stream: Stream, sequence: bigint, configDigest: string): SignedRecord[] {
+    const rows = this.db
+      .prepare(
+        "SELECT * FROM signed WHERE stream = ? AND sequence = ? AND config_digest = ? ORDER BY signed_at",
+      )
+      .all(stream, sequence.toString(), configDigest.toLowerCase()) as Row[];
+    return rows.map(toRecord);
   }
 
   /**
-   * Return the stored signature for the same digest (idempotent re-sign), refuse a different digest,
-   * or sign with `sign` (synchronous, so nothing interleaves between the check and the write) and
-   * persist before returning.
+   * Return the stored signature for the same report (idempotent), refuse a different payload, or sign
+   * with `sign` (synchronous, so nothing interleaves between the check and the write) and persist
+   * before returning.
    */
-  signOnce(
-    key: { stream: Stream; sequence: bigint; configDigest: string; digest: string; reportJson: string },
-    sign: () => string,
-    now: number,
-  ): { record: SignedRecord; fresh: boolean } {
+  signOnce(key: SignKey, sign: () => string, now: number): { record: SignedRecord; fresh: boolean } {
     const existing = this.find(key.stream, key.sequence, key.configDigest);
-    if (existing) {
-      if (existing.digest !== key.digest.toLowerCase()) throw new EquivocationRefused(existing);
-      return { record: existing, fresh: false };
-    }
+    const conflicting = existing.find((r) => r.payloadHash !== key.payloadHash.toLowerCase());
+    if (conflicting) throw new EquivocationRefused(conflicting);
+    const same = existing.find((r) => r.digest === key.digest.toLowerCase());
+    if (same) return { record: same, fresh: false };
     const record: SignedRecord = {
       stream: key.stream,
       sequence: key.sequence,
       configDigest: key.configDigest.toLowerCase(),
+      payloadHash: key.payloadHash.toLowerCase(),
       digest: key.digest.toLowerCase(),
       reportJson: key.reportJson,
       signature: sign(),
@@ -92,12 +109,13 @@ export class SignatureStore {
     };
     this.db
       .prepare(
-        "INSERT INTO signed (stream, sequence, config_digest, digest, report_json, signature, signed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO signed (stream, sequence, config_digest, payload_hash, digest, report_json, signature, signed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       )
       .run(
         record.stream,
         record.sequence.toString(),
         record.configDigest,
+        record.payloadHash,
         record.digest,
         record.reportJson,
         record.signature,

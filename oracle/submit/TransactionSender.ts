@@ -96,9 +96,12 @@ export class TransactionSender {
   private async attempt(req: SendRequest): Promise<SendOutcome> {
     const from = this.wallet.address;
     // A revert shows up here, before any gas is spent (a stale sequence means another node was first).
-    const gas = await this.provider.estimateGas({ from, to: req.to, data: req.data });
-    const nonce = this.nonce ?? (await this.provider.getTransactionCount(from, "pending"));
-    const fees = await this.provider.getFeeData();
+    // In parallel: these are independent reads, and latency is what the network is judged by.
+    const [gas, nonce, fees] = await Promise.all([
+      this.provider.estimateGas({ from, to: req.to, data: req.data }),
+      this.nonce ?? this.provider.getTransactionCount(from, "pending"),
+      this.provider.getFeeData(),
+    ]);
     let priority = fees.maxPriorityFeePerGas ?? 1_000_000_000n;
     let maxFee = fees.maxFeePerGas ?? (fees.gasPrice ?? 1_000_000_000n) * 2n;
     const sign = async () =>

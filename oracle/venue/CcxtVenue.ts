@@ -19,6 +19,8 @@ export interface CcxtVenueOptions {
   apiKey?: string;
   secret?: string;
   timeoutMs?: number;
+  /** ccxt exchange options, e.g. { fetchMarkets: { types: ["spot"] } } to load spot markets only. */
+  exchangeOptions?: Record<string, unknown>;
 }
 
 type Exchange = InstanceType<(typeof ccxt)["Exchange"]>;
@@ -49,6 +51,7 @@ export class CcxtVenue implements VenueTickerSource, VenueFillsSource, VenueBala
       secret: options.secret,
       timeout: options.timeoutMs ?? 5_000,
       enableRateLimit: true,
+      ...(options.exchangeOptions ? { options: options.exchangeOptions } : {}),
     });
     if (options.baseUrl) {
       const urls = this.exchange.urls as { api: unknown };

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createProvider } from "../../../oracle/chain/createProvider.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   encryptKeystoreJson,
   hexlify,
-  JsonRpcProvider,
+  type JsonRpcProvider,
   keccak256,
-  Network,
   parseEther,
   randomBytes,
   toUtf8Bytes,
@@ -19,6 +19,7 @@ import { packTargets } from "../../../offchain/protocol/targets.js";
 import { priceToE8 } from "../../../offchain/protocol/units.js";
 import { parseDeployment, type SigilDeployment } from "../../../oracle/chain/SigilDeployment.js";
 import { defaultCheckLimits } from "../../../oracle/checks/ProposalChecker.js";
+import { jsonLogger } from "../../../oracle/node/Logger.js";
 import { loadKeystore } from "../../../oracle/node/loadKeystore.js";
 import { OracleNode, type OracleNodeOptions } from "../../../oracle/node/OracleNode.js";
 import { reportToJson } from "../../../oracle/proposals/reportSchemas.js";
@@ -87,10 +88,7 @@ export async function startOracleHarness(opts: { operators?: number; threshold?:
   const providers: JsonRpcProvider[] = [];
 
   const provider = () => {
-    const p = new JsonRpcProvider(rpcUrl, Network.from(deployment.chainId), {
-      staticNetwork: true,
-      pollingInterval: 20,
-    });
+    const p = createProvider(rpcUrl, deployment.chainId, 20);
     providers.push(p);
     return p;
   };
@@ -114,6 +112,7 @@ export async function startOracleHarness(opts: { operators?: number; threshold?:
       failoverMs: 1_000,
       venue: { ticker: venue, fills: venue, balance: venue },
       name: `node-${i}`,
+      ...(process.env.SIGIL_TEST_LOG ? { logger: jsonLogger(`node-${i}`) } : {}),
       ...extra,
     });
     nodes.push(node);
