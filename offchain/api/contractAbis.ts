@@ -1,7 +1,7 @@
 /**
  * The slice of the contracts' ABIs the API reads: events and views only, in human-readable form so
  * the API does not depend on build artefacts. Struct layouts mirror `contracts/libraries/ReportTypes.sol`;
- * the event-shape test (test/offchain/api) decodes logs from the real contracts with them.
+ * test/offchain/api checks their topic hashes against the compiled contracts and decodes real logs.
  */
 const SIGNAL =
   "tuple(bytes32 runHash, bytes32 inputsHash, bytes32 modelHash, uint64 timestamp, uint8 flags, uint256 targets)";

@@ -1,4 +1,5 @@
 import { assert } from "chai";
+import { Interface } from "ethers";
 import type { Provider } from "ethers";
 import { createApiContext } from "../../../offchain/api/ApiContext.js";
 import { ApiKeyStore } from "../../../offchain/api/ApiKeyStore.js";
@@ -12,6 +13,7 @@ import {
   TradeListResponse,
 } from "../../../offchain/api/apiSchemas.js";
 import { ChainIndexer } from "../../../offchain/api/ChainIndexer.js";
+import { SIGIL_VAULT_ABI, TRADE_LEDGER_ABI } from "../../../offchain/api/contractAbis.js";
 import { createApiApp } from "../../../offchain/api/createApiApp.js";
 import { startApiServer } from "../../../offchain/api/startApiServer.js";
 import { expectClose } from "../../helpers/expectClose.js";
@@ -318,6 +320,17 @@ describe("REST API over a local chain", function () {
   });
 
   describe("indexer", () => {
+    it("its human-readable ABIs match the compiled contracts' events", () => {
+      const ledger = new Interface(TRADE_LEDGER_ABI);
+      const vault = new Interface(SIGIL_VAULT_ABI);
+      for (const name of ["SignalAccepted", "SignalRejected", "TradeRecorded"] as const)
+        assert.equal(ledger.getEvent(name)!.topicHash, h.f.ledger.interface.getEvent(name)!.topicHash, name);
+      assert.equal(
+        vault.getEvent("EpochSettled")!.topicHash,
+        h.f.vault.interface.getEvent("EpochSettled")!.topicHash,
+      );
+    });
+
     it("reads logs in ranges of at most blockRange blocks and never rescans", async () => {
       const ranges: Array<[number, number]> = [];
       const base = h.ctx.provider;
