@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
-import { usePublicClient, useWalletClient, useConnection } from "wagmi";
+import { useConfig, useConnection, usePublicClient } from "wagmi";
+import { getWalletClient } from "wagmi/actions";
 import { explainError } from "../lib/errors.js";
 import { CHAIN_KEY } from "../hooks/useChainQuery.js";
 import { useSigil } from "../hooks/useSigil.js";
@@ -12,7 +13,7 @@ export function TxProvider({ children }: { children: ReactNode }) {
   const [entries, setEntries] = useState<TxEntry[]>([]);
   const nextId = useRef(1);
   const publicClient = usePublicClient();
-  const { data: walletClient } = useWalletClient();
+  const config = useConfig();
   const { address, chainId } = useConnection();
   const { deployment } = useSigil();
   const tokens = useTokenInfo();
@@ -27,9 +28,10 @@ export function TxProvider({ children }: { children: ReactNode }) {
       const id = nextId.current++;
       setEntries((list) => [{ id, label: request.label, phase: "checking" } as TxEntry, ...list].slice(0, 8));
       try {
-        if (!walletClient || !address || !publicClient) throw new Error("Connect a wallet first.");
+        if (!address || !publicClient) throw new Error("Connect a wallet first.");
         if (chainId !== deployment.chainId)
           throw new Error(`Your wallet is on another network; switch to chain ${deployment.chainId} first.`);
+        const walletClient = await getWalletClient(config, { chainId: deployment.chainId });
         const { request: prepared } = await publicClient.simulateContract({
           account: address,
           address: request.address,
@@ -53,7 +55,7 @@ export function TxProvider({ children }: { children: ReactNode }) {
         await queryClient.invalidateQueries({ queryKey: [CHAIN_KEY] });
       }
     },
-    [walletClient, address, publicClient, chainId, deployment.chainId, tokens, queryClient, update],
+    [config, address, publicClient, chainId, deployment.chainId, tokens, queryClient, update],
   );
 
   const run = useCallback(

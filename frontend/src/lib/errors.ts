@@ -60,8 +60,7 @@ const explanations: Record<string, Explain> = {
   AccessControlUnauthorizedAccount: () =>
     "Your account is not allowed to do this (it lacks the needed role).",
   ERC20InsufficientAllowance: () => "The vault is not approved to take that much; approve first.",
-  ERC20InsufficientBalance: ([, balance, needed], c) =>
-    `Your balance is too low: you have ${amount(balance, c.assetDecimals)}, this needs ${amount(needed, c.assetDecimals)}.`,
+  ERC20InsufficientBalance: () => "Your balance is too low for this amount.",
   ERC5805FutureLookup: () => "That block is in the future.",
   GovernorUnexpectedProposalState: ([, state]) =>
     `The proposal is not in the right stage for this (it is ${proposalStage(state)}).`,
