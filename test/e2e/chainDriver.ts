@@ -78,24 +78,24 @@ export class ChainDriver {
   async settle(venueEquity?: bigint): Promise<void> {
     const t = await this.now();
     const report = {
-      configDigest: (await this.registry.configDigest()) as string,
-      sequence: ((await this.vault.navSequence()) as bigint) + 1n,
+      configDigest: (await this.registry.getFunction("configDigest")()) as string,
+      sequence: ((await this.vault.getFunction("navSequence")()) as bigint) + 1n,
       deadline: t + 600n,
       nav: {
-        epoch: (await this.vault.currentEpoch()) as bigint,
-        venueEquity: venueEquity ?? ((await this.vault.offchainEquity()) as bigint),
+        epoch: (await this.vault.getFunction("currentEpoch")()) as bigint,
+        venueEquity: venueEquity ?? ((await this.vault.getFunction("offchainEquity")()) as bigint),
         timestamp: t,
         venueSnapshotHash: encodeBytes32String(`snapshot-${t}`),
       },
     };
-    await (await this.vault.settle(report, await this.sign(Stream.Nav, report))).wait();
+    await (await this.vault.getFunction("settle")(report, await this.sign(Stream.Nav, report))).wait();
   }
 
   /** The custodian (account 5) moves `assets` to the venue. */
   async sendToVenue(assets: bigint): Promise<void> {
     const custodian = await this.provider.getSigner(5);
     await (
-      await (this.vault.connect(custodian) as Contract).sendToVenue(
+      await (this.vault.connect(custodian) as Contract).getFunction("sendToVenue")(
         assets,
         encodeBytes32String("venue-deposit"),
       )
@@ -105,7 +105,7 @@ export class ChainDriver {
   async submitSignal(sequence: bigint, weights: Array<readonly [number, number]>): Promise<void> {
     const t = await this.now();
     const report = {
-      configDigest: (await this.registry.configDigest()) as string,
+      configDigest: (await this.registry.getFunction("configDigest")()) as string,
       sequence,
       deadline: t + 600n,
       signal: {
@@ -117,7 +117,9 @@ export class ChainDriver {
         targets: packTargets(weights),
       },
     };
-    await (await this.ledger.submitSignal(report, await this.sign(Stream.Signal, report))).wait();
+    await (
+      await this.ledger.getFunction("submitSignal")(report, await this.sign(Stream.Signal, report))
+    ).wait();
   }
 
   async submitExecution(
@@ -129,7 +131,7 @@ export class ChainDriver {
   ) {
     const t = await this.now();
     const report = {
-      configDigest: (await this.registry.configDigest()) as string,
+      configDigest: (await this.registry.getFunction("configDigest")()) as string,
       sequence,
       deadline: t + 600n,
       execution: {
@@ -146,7 +148,9 @@ export class ChainDriver {
         ],
       },
     };
-    await (await this.ledger.submitExecution(report, await this.sign(Stream.Execution, report))).wait();
+    await (
+      await this.ledger.getFunction("submitExecution")(report, await this.sign(Stream.Execution, report))
+    ).wait();
   }
 
   async mine(blocks: number): Promise<void> {

@@ -204,13 +204,13 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
       [1, 1_000],
     ]);
     await chain.submitSignal(2n, [[1, 5_000]]); // above ETH's 40% cap: rejected
-    const [nav] = (await chain.vault.lastNav()) as [bigint, bigint];
+    const [nav] = (await chain.vault.getFunction("lastNav")()) as [bigint, bigint];
     const priceE8 = 42_000n * 10n ** 8n;
     const quantityE8 = (((nav * 2_000n) / 10_000n) * 10n ** 16n) / (priceE8 * 10n ** 6n);
     await chain.submitExecution(1n, 1n, 0, quantityE8, priceE8);
     await tab("Trade ledger");
     await visible('[data-testid="chain-verdict"]', /Verified: 3 records/);
-    const head = (await chain.ledger.head()) as string;
+    const head = (await chain.ledger.getFunction("head")()) as string;
     expect((await text("contract-head")).toLowerCase()).to.equal(head.toLowerCase());
     await visible('[data-testid="signals"] tr', /Rejected: a weight above the asset's maximum/);
     await visible('[data-testid="trades"] tr', /#1 \(model/);
@@ -242,7 +242,7 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await click('[data-testid="execute"]');
     await confirmed(/Execute proposal/);
     await visible('[data-testid="proposal-state"]', /Executed/);
-    const [cap] = (await chain.vault.parameters()) as [bigint];
+    const [cap] = (await chain.vault.getFunction("parameters")()) as [bigint];
     expect(cap).to.equal(20_000_000n * 10n ** 6n);
     await shot("06-governance-executed");
   });

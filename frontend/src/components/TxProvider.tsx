@@ -47,6 +47,7 @@ export function TxProvider({ children }: { children: ReactNode }) {
         const receipt = await publicClient.waitForTransactionReceipt({ hash });
         if (receipt.status !== "success") throw new Error("The transaction was reverted on-chain.");
         update(id, { phase: "confirmed" });
+        setTimeout(() => setEntries((list) => list.filter((e) => e.id !== id)), 12_000);
         return true;
       } catch (error) {
         update(id, { phase: "failed", message: explainError(error, tokens) });
