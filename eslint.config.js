@@ -23,7 +23,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["hardhat.config.ts", "eslint.config.js"],
+    files: ["hardhat.config.ts", "eslint.config.js", "frontend/vite.config.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
 );

@@ -1,0 +1,111 @@
+import { keccak256, stringToBytes, type Abi } from "viem";
+import { useConnection } from "wagmi";
+import { sigilGovernorAbi } from "../../abi/generated.js";
+import { Card } from "../../components/Card.js";
+import { useProposals, type Proposal } from "../../hooks/useGovernance.js";
+import { useSigil } from "../../hooks/useSigil.js";
+import { useTokenInfo } from "../../hooks/useTokenInfo.js";
+import { useTx } from "../../hooks/useTx.js";
+import { formatAmount, short } from "../../lib/format.js";
+import { proposalStateOf } from "../../lib/words.js";
+
+function ProposalItem({ p, block }: { p: Proposal; block: bigint }) {
+  const { addresses } = useSigil();
+  const { isConnected } = useConnection();
+  const t = useTokenInfo();
+  const { run } = useTx();
+  const g = { address: addresses.governor, abi: sigilGovernorAbi as Abi };
+  const lifecycle = [p.targets, p.values, p.calldatas, keccak256(stringToBytes(p.description))];
+  const vote = (support: 0 | 1 | 2, word: string) =>
+    void run([
+      {
+        ...g,
+        label: `Vote ${word} on proposal ${short(p.id.toString(), 4)}`,
+        functionName: "castVote",
+        args: [p.id, support],
+      },
+    ]);
+  const step = (functionName: "queue" | "execute") =>
+    void run([
+      {
+        ...g,
+        label: `${functionName === "queue" ? "Queue" : "Execute"} proposal`,
+        functionName,
+        args: lifecycle,
+      },
+    ]);
+  const state = proposalStateOf(p.state);
+  const v = (x: bigint) => formatAmount(x, t.shareDecimals, 4);
+  return (
+    <li className="proposal" data-testid="proposal">
+      <div className="proposal-head">
+        <strong>{p.description}</strong>
+        <span className={`badge state-${state.toLowerCase()}`} data-testid="proposal-state">
+          {state}
+        </span>
+      </div>
+      <div className="muted">
+        by {short(p.proposer, 4)} · votes from block {p.snapshot.toString()} to {p.deadline.toString()} (now{" "}
+        {block.toString()}){p.quorum > 0n && ` · quorum ${v(p.quorum)}`}
+      </div>
+      <div data-testid="proposal-votes">
+        For {v(p.votes.for)} · Against {v(p.votes.against)} · Abstain {v(p.votes.abstain)}
+      </div>
+      {isConnected && (
+        <div className="row">
+          {p.state === 1 && !p.hasVoted && (
+            <>
+              <button onClick={() => vote(1, "for")} data-testid="vote-for">
+                Vote for
+              </button>
+              <button className="secondary" onClick={() => vote(0, "against")}>
+                Against
+              </button>
+              <button className="secondary" onClick={() => vote(2, "abstain")}>
+                Abstain
+              </button>
+            </>
+          )}
+          {p.hasVoted && <span className="ok">You voted.</span>}
+          {p.state === 0 && <span className="muted">Voting opens after block {p.snapshot.toString()}.</span>}
+          {p.state === 4 && (
+            <button onClick={() => step("queue")} data-testid="queue">
+              Queue in timelock
+            </button>
+          )}
+          {p.state === 5 && (
+            <button onClick={() => step("execute")} data-testid="execute">
+              Execute{p.eta > 0n ? ` (after ${new Date(Number(p.eta) * 1000).toLocaleString()})` : ""}
+            </button>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** Proposals, newest first, with vote / queue / execute actions. */
+export function ProposalList() {
+  const q = useProposals();
+  return (
+    <Card title="Proposals" wide>
+      {!q.data ? (
+        <p className="muted">Loading…</p>
+      ) : q.data.proposals.length === 0 ? (
+        <p className="muted">No proposal yet.</p>
+      ) : (
+        <ul className="proposals">
+          {q.data.proposals.map((p) => (
+            <ProposalItem key={p.id.toString()} p={p} block={q.data.block} />
+          ))}
+        </ul>
+      )}
+      {q.data && (
+        <p className="muted">
+          Voting starts {q.data.votingDelay.toString()} block(s) after a proposal and lasts{" "}
+          {q.data.votingPeriod.toString()} blocks.
+        </p>
+      )}
+    </Card>
+  );
+}

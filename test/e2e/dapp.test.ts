@@ -1,0 +1,257 @@
+/**
+ * End-to-end: the built dApp in headless Chromium against a local Hardhat node with the contracts
+ * deployed by scripts/deploy.ts, using an injected test wallet (no extension). Screenshots go to
+ * test-artifacts/e2e/. Skips when /usr/bin/chromium or frontend/node_modules is missing.
+ *
+ *   timeout 900 npx hardhat test mocha test/e2e/dapp.test.ts
+ */
+import { expect } from "chai";
+import type { ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
+import type { Server } from "node:http";
+import { join, resolve } from "node:path";
+import { ChainDriver, hardhatAccount } from "./chainDriver.js";
+import { testWalletScript } from "./injectedWallet.js";
+import {
+  deployLocal,
+  freePort,
+  killGroup,
+  runToEnd,
+  serveDapp,
+  spawnGroup,
+  waitForRpc,
+} from "./localStack.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const FRONTEND = join(ROOT, "frontend");
+const CHROMIUM = "/usr/bin/chromium";
+const SHOTS = join(ROOT, "test-artifacts/e2e");
+
+/** The slice of playwright-core's API this test uses (playwright-core is a frontend/ dependency). */
+interface Locator {
+  click(): Promise<void>;
+  fill(value: string): Promise<void>;
+  waitFor(options?: { state?: "visible" | "attached"; timeout?: number }): Promise<void>;
+  textContent(): Promise<string | null>;
+  getAttribute(name: string): Promise<string | null>;
+  first(): Locator;
+  selectOption(value: string): Promise<unknown>;
+}
+interface Page {
+  addInitScript(script: { content: string }): Promise<void>;
+  goto(url: string): Promise<unknown>;
+  locator(selector: string, options?: { hasText?: string | RegExp }): Locator;
+  screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
+  on(event: "pageerror", listener: (error: Error) => void): void;
+}
+interface Browser {
+  newPage(options?: { viewport?: { width: number; height: number } }): Promise<Page>;
+  close(): Promise<void>;
+}
+interface Playwright {
+  chromium: {
+    launch(options: { executablePath: string; headless: boolean; args: string[] }): Promise<Browser>;
+  };
+}
+
+const missing = !existsSync(CHROMIUM)
+  ? `${CHROMIUM} is missing (apt-get install -y chromium)`
+  : !existsSync(join(FRONTEND, "node_modules"))
+    ? "frontend/node_modules is missing (npm --prefix frontend ci)"
+    : undefined;
+
+describe("dApp end-to-end (headless Chromium, local chain)", function () {
+  this.timeout(300_000);
+  let node: ChildProcess | undefined;
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let chain: ChainDriver;
+  const pageErrors: string[] = [];
+  const staker = hardhatAccount(7).address;
+
+  before(async function () {
+    if (missing) {
+      console.log(`    skipping the dApp e2e test: ${missing}`);
+      this.skip();
+    }
+    await mkdir(SHOTS, { recursive: true });
+    const build = runToEnd("npm", ["--prefix", "frontend", "run", "build"], ROOT);
+    const port = await freePort();
+    const rpcUrl = `http://127.0.0.1:${port}`;
+    node = spawnGroup("npx", ["hardhat", "node", "--port", String(port)], ROOT);
+    await waitForRpc(rpcUrl, node);
+    const deployment = await deployLocal(ROOT, rpcUrl);
+    await build;
+    const contracts = deployment.contracts as Record<string, { address: string }>;
+    const asset = (deployment.parameters as { asset: string }).asset;
+    chain = await ChainDriver.connect(ROOT, rpcUrl, contracts, asset);
+    const served = await serveDapp(join(FRONTEND, "dist"), { ...deployment, rpcUrl: "/rpc" }, rpcUrl);
+    server = served.server;
+    const requireFromFrontend = createRequire(join(FRONTEND, "package.json"));
+    const mod = (await import(requireFromFrontend.resolve("playwright-core"))) as Playwright & {
+      default?: Playwright;
+    };
+    const pw = mod.default ?? mod;
+    browser = await pw.chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await page.addInitScript({
+      content: testWalletScript({ account: staker, rpcPath: "/rpc", startChainId: "0x1" }),
+    });
+    await page.goto(served.url);
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await killGroup(node);
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const text = async (testId: string) =>
+    (await page.locator(`[data-testid="${testId}"]`).first().textContent()) ?? "";
+  const visible = (selector: string, hasText?: RegExp, timeout = 20_000) =>
+    page
+      .locator(selector, hasText ? { hasText } : undefined)
+      .first()
+      .waitFor({ timeout });
+  const click = (selector: string) => page.locator(selector).first().click();
+  const tab = (name: string) => page.locator(".tab", { hasText: name }).first().click();
+
+  /** Wait until the transaction labelled `label` is confirmed; fail with its explanation otherwise. */
+  async function confirmed(label: RegExp) {
+    const tx = page
+      .locator('[data-testid="tx"]:is([data-phase="confirmed"],[data-phase="failed"])', { hasText: label })
+      .first();
+    await tx.waitFor({ timeout: 30_000 });
+    const phase = await tx.getAttribute("data-phase");
+    expect(phase, `${label}: ${await tx.textContent()}`).to.equal("confirmed");
+  }
+
+  it("connects the injected wallet, flags the wrong network and switches to 31337", async () => {
+    await click('button:has-text("Connect wallet")');
+    await visible('[data-testid="wrong-network"]');
+    await shot("01-wrong-network");
+    await click('button:has-text("Switch to chain 31337")');
+    await visible('[data-testid="account"]');
+    await page
+      .locator('[data-testid="wrong-network"]')
+      .waitFor({ state: "attached", timeout: 1 })
+      .then(
+        () => expect.fail("still on the wrong network"),
+        () => undefined,
+      );
+    expect(await text("kill-level")).to.contain("Normal");
+    expect(await text("breaker")).to.contain("armed");
+  });
+
+  it("mints test mUSD and requests a deposit (approve + requestDeposit)", async () => {
+    await click('button:has-text("get test mUSD")');
+    await confirmed(/Mint 10,000 test mUSD/);
+    await visible('[data-testid="asset-balance"]', /10,000/);
+    await page.locator('[data-testid="deposit-amount"]').fill("1000");
+    await click('[data-testid="deposit-button"]');
+    await confirmed(/Approve 1000 mUSD/);
+    await confirmed(/Request deposit of 1000 mUSD/);
+    await visible('[data-testid="pending-deposit"]', /1,000 mUSD/);
+    await visible('[data-testid="pending-deposits"]', /1,000 mUSD/);
+    await shot("02-deposit-requested");
+  });
+
+  it("settles the epoch from co-signed NAV reports and lets the staker claim shares", async () => {
+    await chain.settle();
+    await visible('[data-testid="claimable-deposit"]');
+    await click('[data-testid="claim-deposit"]');
+    await confirmed(/Claim deposited shares/);
+    await visible('[data-testid="my-shares"]', /1,000/);
+    // A second epoch with a 5% gain at the venue: price, NAV history and P&L move.
+    await chain.sendToVenue(500n * 10n ** 6n);
+    await chain.settle(550n * 10n ** 6n);
+    await visible('[data-testid="epoch"]', /^3$/);
+    await visible('[data-testid="my-pnl"]', /^\+/);
+    await visible('[data-testid="nav-chart"]');
+    expect(await text("total-assets")).to.contain("1,050");
+    await shot("03-vault-after-settlement");
+  });
+
+  it("explains a revert in plain words", async () => {
+    await page.locator('[data-testid="redeem-amount"]').fill("999999");
+    await click('[data-testid="redeem-button"]');
+    const failed = page
+      .locator('[data-testid="tx"][data-phase="failed"]', { hasText: /Request redemption/ })
+      .first();
+    await failed.waitFor({ timeout: 20_000 });
+    expect(await failed.textContent()).to.contain("Your balance is too low");
+  });
+
+  it("shows the trade ledger with the hash chain re-verified in the browser", async () => {
+    await chain.submitSignal(1n, [
+      [0, 2_000],
+      [1, 1_000],
+    ]);
+    await chain.submitSignal(2n, [[1, 5_000]]); // above ETH's 40% cap: rejected
+    const [nav] = (await chain.vault.getFunction("lastNav")()) as [bigint, bigint];
+    const priceE8 = 42_000n * 10n ** 8n;
+    const quantityE8 = (((nav * 2_000n) / 10_000n) * 10n ** 16n) / (priceE8 * 10n ** 6n);
+    await chain.submitExecution(1n, 1n, 0, quantityE8, priceE8);
+    await tab("Trade ledger");
+    await visible('[data-testid="chain-verdict"]', /Verified: 3 records/);
+    const head = (await chain.ledger.getFunction("head")()) as string;
+    expect((await text("contract-head")).toLowerCase()).to.equal(head.toLowerCase());
+    await visible('[data-testid="signals"] tr', /Rejected: a weight above the asset's maximum/);
+    await visible('[data-testid="trades"] tr', /#1 \(model/);
+    await shot("04-ledger");
+  });
+
+  it("delegates, proposes, votes, queues and executes a cap change", async () => {
+    await tab("Governance");
+    await click('[data-testid="delegate-self"]');
+    await confirmed(/Delegate votes to yourself/);
+    await visible('[data-testid="voting-power"]', /1,000/);
+    await page.locator('[data-testid="proposal-cap"]').fill("20000000");
+    await page.locator('[data-testid="proposal-why"]').fill("room for more stakers");
+    await click('[data-testid="propose-button"]');
+    await confirmed(/Propose: Set the vault cap to 20000000 mUSD/);
+    await visible('[data-testid="proposal-state"]', /Pending|Active/);
+    await chain.mine(2);
+    await visible('[data-testid="proposal-state"]', /Active/);
+    await click('[data-testid="vote-for"]');
+    await confirmed(/Vote for/);
+    await visible('[data-testid="proposal"]', /You voted/);
+    await shot("05-governance-voted");
+    await chain.mine(51);
+    await visible('[data-testid="proposal-state"]', /Succeeded/);
+    await click('[data-testid="queue"]');
+    await confirmed(/Queue proposal/);
+    await visible('[data-testid="proposal-state"]', /Queued/);
+    await chain.increaseTime(3_601);
+    await click('[data-testid="execute"]');
+    await confirmed(/Execute proposal/);
+    await visible('[data-testid="proposal-state"]', /Executed/);
+    const [cap] = (await chain.vault.getFunction("parameters")()) as [bigint];
+    expect(cap).to.equal(20_000_000n * 10n ** 6n);
+    await shot("06-governance-executed");
+  });
+
+  it("shows the operator set, threshold and bonds", async () => {
+    await tab("Operators");
+    await visible('[data-testid="threshold"]', /2 of 3/);
+    await visible('[data-testid="operators"] tr', new RegExp(hardhatAccount(1).address.slice(2, 10), "i"));
+    await shot("07-operators");
+    expect(pageErrors, pageErrors.join("\n")).to.deep.equal([]);
+  });
+});
