@@ -244,6 +244,9 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await visible('[data-testid="proposal-state"]', /Executed/);
     const [cap] = (await chain.vault.getFunction("parameters")()) as [bigint];
     expect(cap).to.equal(20_000_000n * 10n ** 6n);
+    // The deployment listed ten assets and set the limits: all of it is in the parameter history.
+    await visible('[data-testid="parameter-history"]', /Asset #9: max weight 40\.00%/);
+    await visible('[data-testid="parameter-history"]', /deployer: Limits: gross 100\.00%/);
     await shot("06-governance-executed");
   });
 

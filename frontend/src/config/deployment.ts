@@ -4,6 +4,7 @@ import type { Address } from "viem";
 export interface Deployment {
   network: string;
   chainId: number;
+  deployer: Address;
   contracts: Record<string, { address: Address; block: number }>;
   assets: Array<{ index: number; symbol: string; feed: Address; feedDecimals: number; maxWeightBps: number }>;
   oracle: { operators: Address[]; threshold: number; configDigest: `0x${string}` };

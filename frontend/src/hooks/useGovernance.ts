@@ -69,7 +69,7 @@ export function useProposals() {
   });
 }
 
-/** Asset allow-list and per-asset limits, and every change made by the guardian (tightening only). */
+/** Asset allow-list and per-asset limits, the history of every parameter change, and the guardian's. */
 export function usePolicyConfig() {
   const { addresses, deployment } = useSigil();
   const p = { address: addresses.policy, abi: riskPolicyAbi } as const;
@@ -85,29 +85,41 @@ export function usePolicyConfig() {
       }),
     );
     const guardian = deployment.parameters.guardian;
-    const by = { by: guardian };
+    // Every change to the risk parameters, by anyone: governance (timelock), guardian, breakers.
     const [limits, assetsSet, kills] = await Promise.all([
-      c.getContractEvents({ ...p, eventName: "LimitsSet", args: by, fromBlock: addresses.fromBlock }),
-      c.getContractEvents({ ...p, eventName: "AssetSet", args: by, fromBlock: addresses.fromBlock }),
-      c.getContractEvents({ ...p, eventName: "KillLevelChanged", args: by, fromBlock: addresses.fromBlock }),
+      c.getContractEvents({ ...p, eventName: "LimitsSet", fromBlock: addresses.fromBlock }),
+      c.getContractEvents({ ...p, eventName: "AssetSet", fromBlock: addresses.fromBlock }),
+      c.getContractEvents({ ...p, eventName: "KillLevelChanged", fromBlock: addresses.fromBlock }),
     ]);
-    const guardianActions = [
-      ...limits.map((e) => ({
-        block: e.blockNumber,
-        log: e.logIndex,
-        what: "Tightened the portfolio limits",
-      })),
+    const bps = (x: number | bigint) => `${(Number(x) / 100).toFixed(2)}%`;
+    const history = [
+      ...limits.map((e) => {
+        const l = e.args.limits!;
+        return {
+          block: e.blockNumber,
+          log: e.logIndex,
+          by: e.args.by as string,
+          what:
+            `Limits: gross ${bps(l.maxGrossBps)}, daily loss ${bps(l.maxDailyLossBps)}, drawdown ${bps(l.maxDrawdownBps)}, ` +
+            `off-chain ${bps(l.maxOffchainBps)}, NAV change ${bps(l.maxNavChangeBps)}, size tolerance ${bps(l.sizeToleranceBps)}, kill level ${l.killLevel}`,
+        };
+      }),
       ...assetsSet.map((e) => ({
         block: e.blockNumber,
         log: e.logIndex,
-        what: `Tightened asset #${e.args.index} limits`,
+        by: e.args.by as string,
+        what: `Asset #${e.args.index}: max weight ${bps(e.args.config!.maxWeightBps)}, deviation ${bps(e.args.config!.maxDeviationBps)}, feed age ${e.args.config!.maxStaleness}s${e.args.config!.shortable ? ", shortable" : ""}`,
       })),
       ...kills.map((e) => ({
         block: e.blockNumber,
         log: e.logIndex,
-        what: `Raised the kill switch from level ${e.args.previous} to ${e.args.current}`,
+        by: e.args.by as string,
+        what: `Kill switch ${e.args.previous} → ${e.args.current}`,
       })),
     ].sort((x, y) => (x.block === y.block ? x.log - y.log : x.block < y.block ? -1 : 1));
-    return { assets, guardianActions, guardian };
+    const guardianActions = history
+      .filter((h) => h.by.toLowerCase() === guardian.toLowerCase())
+      .map((h) => ({ ...h, what: `Tightened: ${h.what}` }));
+    return { assets, guardianActions, guardian, history };
   });
 }

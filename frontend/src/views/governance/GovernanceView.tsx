@@ -4,8 +4,9 @@ import { DelegateCard } from "./DelegateCard.js";
 import { ProposalForm } from "./ProposalForm.js";
 import { ProposalList } from "./ProposalList.js";
 import { GuardianActions } from "./GuardianActions.js";
+import { ParameterHistory } from "./ParameterHistory.js";
 
-/** Governance: limits in force, proposals, delegation and votes, the guardian's actions. */
+/** Governance: limits in force and their history, proposals, delegation and votes, the guardian's actions. */
 export function GovernanceView() {
   return (
     <div className="grid">
@@ -15,6 +16,7 @@ export function GovernanceView() {
       <ProposalForm />
       <GuardianActions />
       <AssetTable />
+      <ParameterHistory />
     </div>
   );
 }
