@@ -53,6 +53,8 @@ import {
   TradeLedger__factory,
 } from "../types/ethers-contracts/index.js";
 
+/** The simulator's minimum order value (USDT), as WEEX enforces one; the engine treats less as dust. */
+const MIN_NOTIONAL = 5;
 const ROOT = resolve(import.meta.dirname, "..");
 const DAY = 86_400_000;
 const SYMBOLS = ["BTC", "ETH", "BNB", "SOL", "XRP", "ADA"] as const;
@@ -270,7 +272,7 @@ async function main(): Promise<void> {
         swap: false,
         levelSize: 2_000_000 / p,
         minQty: step,
-        minNotional: 5,
+        minNotional: MIN_NOTIONAL,
       };
     }),
     history: Object.fromEntries(
@@ -543,6 +545,7 @@ async function main(): Promise<void> {
       password: SIM_ACCOUNT.passphrase,
     }),
     replay: true,
+    minNotional: MIN_NOTIONAL,
     orderType: "market",
     log: (event, detail) => {
       if (event === "report-failed")

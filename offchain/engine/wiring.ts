@@ -197,6 +197,8 @@ export interface LiveWiring extends ExecutionWiringBase {
   readonly exchangeId?: string;
   /** Must be the trading key. */
   readonly credentials: VenueCredentials;
+  /** The venue's minimum order value when ccxt does not publish it (see CcxtVenueOptions). */
+  readonly minNotional?: number;
 }
 
 export interface PaperWiring extends ExecutionWiringBase {
@@ -205,6 +207,8 @@ export interface PaperWiring extends ExecutionWiringBase {
   readonly credentials: VenueCredentials;
   /** The simulator replays history (server time = market time): do not shift ccxt's signing clock. */
   readonly replay?: boolean;
+  /** The simulator's minimum order value (ccxt's `weex` does not publish one). */
+  readonly minNotional?: number;
 }
 
 export interface ShadowWiring extends ExecutionWiringBase {
@@ -274,7 +278,13 @@ export function wireLive(w: LiveWiring): ExecutionWiring {
     throw new ConfigError(`live execution needs the trading key, got the ${w.credentials.role} key`);
   return wireExecution("live", w, (_store, clock) => {
     const exchange = createCcxtExchange({ exchangeId: w.exchangeId ?? "weex", credentials: w.credentials });
-    return new CcxtVenue({ exchange, symbols: w.assets.symbols, quote: w.quote ?? "USDT", clock });
+    return new CcxtVenue({
+      exchange,
+      symbols: w.assets.symbols,
+      quote: w.quote ?? "USDT",
+      clock,
+      ...(w.minNotional === undefined ? {} : { minNotional: w.minNotional }),
+    });
   });
 }
 
@@ -294,6 +304,7 @@ export function wirePaper(w: PaperWiring): ExecutionWiring {
       quote: w.quote ?? "USDT",
       clock,
       alignSigningClock: !(w.replay ?? false),
+      ...(w.minNotional === undefined ? {} : { minNotional: w.minNotional }),
     });
   });
 }

@@ -37,6 +37,12 @@ export interface CcxtVenueOptions {
    * the wall clock.
    */
   readonly alignSigningClock?: boolean;
+  /**
+   * Minimum order value (quote currency) when the exchange does not publish one: ccxt's `weex`
+   * leaves `limits.cost.min` empty although WEEX refuses smaller orders, and without it the engine
+   * would keep chasing residuals the venue will never accept.
+   */
+  readonly minNotional?: number;
   readonly onRetry?: (info: { what: string; attempt: number; waitMs: number; error: ExecutionError }) => void;
 }
 
@@ -135,7 +141,7 @@ export class CcxtVenue implements TradingVenue {
         quote: m.quote,
         amountStep: m.precision.amount ?? 0,
         minAmount: m.limits.amount?.min ?? 0,
-        minNotional: m.limits.cost?.min ?? 0,
+        minNotional: m.limits.cost?.min ?? this.o.minNotional ?? 0,
       });
     }
     this.rules = rules;
