@@ -1,10 +1,16 @@
 import { expect } from "chai";
 import { reportDomain, Stream } from "../../offchain/protocol/reportTypes.js";
-import { signReport } from "../../offchain/protocol/signatures.js";
+import { payloadStructHash, signReport } from "../../offchain/protocol/signatures.js";
 import { packTargets } from "../../offchain/protocol/targets.js";
+import { ChainView } from "../../oracle/chain/ChainView.js";
+import { classifyChainError } from "../../oracle/errors/classifyChainError.js";
 import { SignatureGossip } from "../../oracle/gossip/SignatureGossip.js";
+import { systemClock } from "../../oracle/node/Clock.js";
 import type { OracleNode } from "../../oracle/node/OracleNode.js";
+import { payloadOf } from "../../oracle/proposals/payloadOf.js";
 import { reportToJson } from "../../oracle/proposals/reportSchemas.js";
+import { EquivocationProver, type SignedHeader } from "../../oracle/slash/EquivocationProver.js";
+import { TransactionSender } from "../../oracle/submit/TransactionSender.js";
 import {
   metricValue,
   NATS_URL,
@@ -119,7 +125,46 @@ describe("oracle fault: an equivocating node (its two signatures slash its bond)
     for (const r of await proposeTo(honest, Stream.Signal, nextBody)) expect(r.status).to.equal(200);
     await waitFor(async () => (await ledgerSeq()) >= next);
     expect(await ledger.currentTargets()).to.equal(packTargets([[1, 2_000]]));
-    // Seeing the same evidence again sends nothing more.
+
+    // Late provers: a node that sees the evidence now sends nothing (the rogue is gone), and a proof
+    // raced past that check reverts with OperatorBondsAlreadySlashed, which counts as done.
+    const header = (r: typeof report, signature: string): SignedHeader => ({
+      stream: Stream.Signal,
+      configDigest: r.configDigest,
+      sequence: r.sequence,
+      deadline: r.deadline,
+      payloadHash: payloadStructHash(Stream.Signal, payloadOf(Stream.Signal, r)),
+      signature,
+    });
+    const a = header(report, (await signReport(rogue, Stream.Signal, domain, report)).signature);
+    const b = header(other, conflicting.signature);
+    const late = h.walletAt((rogueIndex + 1) % 3).connect(h.ethers.provider);
+    const chain = new ChainView(h.provider(), h.sigilDeployment);
+    const sender = new TransactionSender(
+      late,
+      chain.provider,
+      BigInt(h.deployment.chainId),
+      [chain.bonds!.interface],
+      { stuckAfterMs: 10_000, feeBumpPercent: 25, pollMs: 20, backoffInitialMs: 50, backoffMaxMs: 400 },
+      systemClock,
+    );
+    const nonceBefore = await h.ethers.provider.getTransactionCount(late.address);
+    expect(
+      (await new EquivocationProver(chain, sender, systemClock).prove(rogue.address, a, b)).outcome,
+    ).to.equal("already_done");
+    expect(await h.ethers.provider.getTransactionCount(late.address)).to.equal(nonceBefore);
+    const raced = await bonds
+      .connect(late)
+      .proveEquivocation.estimateGas(a, a.signature, b, b.signature)
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    expect(classifyChainError(raced, [bonds.interface])).to.deep.include({
+      kind: "already-done",
+      detail: "OperatorBondsAlreadySlashed",
+    });
+    sender.close();
     expect((await bonds.queryFilter(bonds.filters.Slashed(rogue.address))).length).to.equal(1);
   });
 });
