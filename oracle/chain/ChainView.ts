@@ -1,12 +1,14 @@
 import { Contract, type Provider } from "ethers";
 import { Stream } from "../../offchain/protocol/reportTypes.js";
 import {
+  OperatorBonds__factory,
   OracleRegistry__factory,
   RiskPolicy__factory,
   SigilVault__factory,
   TradeLedger__factory,
 } from "../../types/ethers-contracts/index.js";
 import type {
+  OperatorBonds,
   OracleRegistry,
   RiskPolicy,
   SigilVault,
@@ -38,6 +40,8 @@ export class ChainView {
   readonly ledger: TradeLedger;
   readonly vault: SigilVault;
   readonly policy: RiskPolicy;
+  /** Absent when the deployment file names no OperatorBonds. */
+  readonly bonds: OperatorBonds | undefined;
   private operatorCache: OperatorSet | undefined;
 
   constructor(
@@ -48,6 +52,7 @@ export class ChainView {
     this.ledger = TradeLedger__factory.connect(deployment.ledger, provider);
     this.vault = SigilVault__factory.connect(deployment.vault, provider);
     this.policy = RiskPolicy__factory.connect(deployment.policy, provider);
+    this.bonds = deployment.bonds ? OperatorBonds__factory.connect(deployment.bonds, provider) : undefined;
   }
 
   async configDigest(): Promise<string> {
@@ -73,6 +78,18 @@ export class ChainView {
     if (stream === Stream.Nav) return this.vault.navSequence();
     const [signal, execution] = await this.ledger.sequences();
     return stream === Stream.Signal ? signal : execution;
+  }
+
+  /** Whether `account` is in the registry's current operator set (always read from the chain). */
+  async isOperator(account: string): Promise<boolean> {
+    return this.registry.isOperator(account);
+  }
+
+  /** What `operator` has bonded, active plus unbonding (both slashable). */
+  async bondOf(operator: string): Promise<bigint> {
+    if (!this.bonds) return 0n;
+    const b = await this.bonds.bondOf(operator);
+    return b.active + b.unbonding;
   }
 
   async currentTargets(): Promise<bigint> {

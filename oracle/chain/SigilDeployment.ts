@@ -19,6 +19,8 @@ const deploymentSchema = z.object({
       TradeLedger: contract,
       SigilVault: contract,
       RiskPolicy: contract,
+      // Optional: without it a node still counts and logs equivocations but cannot prove them.
+      OperatorBonds: contract.optional(),
     })
     .passthrough(),
 });
@@ -30,6 +32,8 @@ export interface SigilDeployment {
   ledger: string;
   vault: string;
   policy: string;
+  /** OperatorBonds, where equivocation proofs go. */
+  bonds?: string;
 }
 
 /** Read a deployment record; other fields of the file are the deployer's and are ignored. */
@@ -42,6 +46,7 @@ export function parseDeployment(json: unknown): SigilDeployment {
     ledger: d.contracts.TradeLedger.address,
     vault: d.contracts.SigilVault.address,
     policy: d.contracts.RiskPolicy.address,
+    ...(d.contracts.OperatorBonds ? { bonds: d.contracts.OperatorBonds.address } : {}),
   };
 }
 

@@ -3,7 +3,8 @@ import type { Interface } from "ethers";
 export type ChainErrorKind =
   /** The RPC endpoint is down, slow or overloaded: wait and try again. */
   | "retryable"
-  /** The report's sequence is no longer above the chain's: someone already submitted it. */
+  /** The report's sequence is no longer above the chain's (someone already submitted it), or the
+   * equivocation was already punished. */
   | "already-done"
   /** The report's deadline passed: its sequence will be skipped. */
   | "expired"
@@ -28,7 +29,13 @@ const RETRYABLE_CODES = new Set([
   "UND_ERR_SOCKET",
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
-const ALREADY_DONE = new Set(["TradeLedgerStaleSequence", "SigilVaultStaleSequence"]);
+const ALREADY_DONE = new Set([
+  "TradeLedgerStaleSequence",
+  "SigilVaultStaleSequence",
+  // Another node's proof landed first (one slash per offence), or the bond is already gone.
+  "OperatorBondsAlreadySlashed",
+  "OperatorBondsNothingToSlash",
+]);
 const EXPIRED = new Set(["TradeLedgerReportExpired", "SigilVaultReportExpired"]);
 
 function revertData(err: unknown): string | undefined {

@@ -15,6 +15,7 @@ export class OracleMetrics {
   readonly feeBumps: Counter<"stream">;
   readonly signaturesIgnored: Counter<"reason">;
   readonly equivocationsSeen: Counter<"stream">;
+  readonly equivocationProofs: Counter<"stream" | "outcome">;
   readonly signLatency: Histogram<"stream">;
   readonly onchainLatency: Histogram<"stream">;
 
@@ -73,6 +74,12 @@ export class OracleMetrics {
       name: "oracle_equivocations_seen_total",
       help: "Operators seen signing two payloads for one stream, sequence and config digest (slashable)",
       labelNames: ["stream"],
+      registers: r,
+    });
+    this.equivocationProofs = new Counter({
+      name: "oracle_equivocation_proofs_submitted_total",
+      help: "Equivocation proofs handled, by outcome (mined by this node, or why none was needed or it failed)",
+      labelNames: ["stream", "outcome"],
       registers: r,
     });
     const buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

@@ -31,6 +31,7 @@ import {
 import { payloadOf } from "../proposals/payloadOf.js";
 import { reportSchemas, reportToJson } from "../proposals/reportSchemas.js";
 import type { DecisionRecomputer } from "../recompute/DecisionRecomputer.js";
+import { EquivocationProver, type SignedHeader } from "../slash/EquivocationProver.js";
 import { EquivocationRefused, SignatureStore } from "../store/SignatureStore.js";
 import { ReportSubmitter } from "../submit/ReportSubmitter.js";
 import type { SendPolicy } from "../submit/TransactionSender.js";
@@ -69,8 +70,8 @@ interface Round {
   mine?: { report: ReportOf<Stream>; digest: string; proposalAt: number; signedAt: number };
   /** digest → signer (lower-case) → signature */
   signatures: Map<string, Map<string, string>>;
-  /** signer (lower-case) → the first payload it was seen signing, to catch a second one. */
-  statements: Map<string, { payloadHash: string; deadline: bigint; signature: string }>;
+  /** signer (lower-case) and config digest → the first header it was seen signing, to catch a second one. */
+  statements: Map<string, SignedHeader>;
   state: "collecting" | "submitting" | "done";
   timer?: NodeJS.Timeout;
   quorumAt?: number;
@@ -95,6 +96,7 @@ export class OracleNode {
   private readonly checker: ProposalChecker;
   private readonly store: SignatureStore;
   private readonly submitter: ReportSubmitter;
+  private readonly prover: EquivocationProver;
   private readonly domain: ReportDomain;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -123,6 +125,7 @@ export class OracleNode {
       self: o.wallet.address,
     });
     this.submitter = new ReportSubmitter(this.chain, o.wallet, o.send, this.clock);
+    this.prover = new EquivocationProver(this.chain, this.submitter.sender, this.clock);
   }
 
   /** Connect to NATS, start the HTTP API, and read the operator set (retried later if the chain is down). */
@@ -428,26 +431,44 @@ export class OracleNode {
 
   /**
    * Two valid signatures by one operator over different payloads for one stream, sequence and (current)
-   * config digest are a slashable proof (`OperatorBonds.proveEquivocation`): count it and log both
-   * statements, which is all a prover needs.
+   * config digest are a slashable proof: count it, log both statements and submit
+   * `OperatorBonds.proveEquivocation` (once per offence; other nodes doing the same is harmless).
    */
   private watchForEquivocation(r: Round, report: ReportOf<Stream>, signer: string, signature: string): void {
-    const payloadHash = payloadStructHash(r.stream, payloadOf(r.stream, report)).toLowerCase();
-    const key = signer.toLowerCase();
+    const statement: SignedHeader = {
+      stream: r.stream,
+      configDigest: report.configDigest.toLowerCase(),
+      sequence: r.sequence,
+      deadline: report.deadline,
+      payloadHash: payloadStructHash(r.stream, payloadOf(r.stream, report)).toLowerCase(),
+      signature,
+    };
+    // Keyed by digest too: re-signing an unsubmitted sequence under a new config is honest.
+    const key = `${signer.toLowerCase()}:${statement.configDigest}`;
     const first = r.statements.get(key);
     if (!first) {
-      r.statements.set(key, { payloadHash, deadline: report.deadline, signature });
+      r.statements.set(key, statement);
       return;
     }
-    if (first.payloadHash === payloadHash) return;
-    this.metrics.equivocationsSeen.inc({ stream: streamName(r.stream) });
+    if (first.payloadHash === statement.payloadHash) return;
+    const stream = streamName(r.stream);
+    this.metrics.equivocationsSeen.inc({ stream });
     this.log.error("equivocation seen", {
       signer,
       stream: r.stream,
       sequence: r.sequence,
       configDigest: report.configDigest,
       a: first,
-      b: { payloadHash, deadline: report.deadline, signature },
+      b: statement,
+    });
+    void this.prover.prove(signer, first, statement).then(({ outcome, detail, hash }) => {
+      if (outcome === "duplicate") return;
+      this.metrics.equivocationProofs.inc({ stream, outcome });
+      const fields = { signer, stream, sequence: r.sequence, outcome, ...(hash ? { tx: hash } : {}) };
+      if (outcome === "mined" || outcome === "already_done") this.log.info("equivocation proof", fields);
+      else this.log.error("equivocation proof not submitted", { ...fields, detail });
+      // A slash removes the operator and changes the config digest: re-read the set for new quorums.
+      if (outcome === "mined" || outcome === "already_done") this.refreshOperators().catch(() => undefined);
     });
   }
 

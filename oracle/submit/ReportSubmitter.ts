@@ -20,7 +20,8 @@ import {
  * stream's sequence has reached the report's, and a "stale sequence" revert counts as done.
  */
 export class ReportSubmitter {
-  private readonly sender: TransactionSender;
+  /** Shared with the equivocation prover: one in-flight transaction per node key keeps nonces simple. */
+  readonly sender: TransactionSender;
 
   constructor(
     private readonly chain: ChainView,
@@ -32,7 +33,12 @@ export class ReportSubmitter {
       wallet,
       chain.provider,
       BigInt(chain.deployment.chainId),
-      [chain.ledger.interface, chain.vault.interface, chain.registry.interface],
+      [
+        chain.ledger.interface,
+        chain.vault.interface,
+        chain.registry.interface,
+        ...(chain.bonds ? [chain.bonds.interface] : []),
+      ],
       policy,
       clock,
     );
