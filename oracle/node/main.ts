@@ -29,7 +29,9 @@ function recomputerFrom(config: NodeConfig) {
     throw new OracleConfigError(`recompute needs the assets of ${config.deploymentFile}; it lists none`);
   const assets = AssetList.fromDeployment({ assets: file.assets }, r.quote);
   return new SnapshotRecomputer({
-    source: r.snapshotUrl ? new HttpSnapshotSource(r.snapshotUrl) : new DirectorySnapshotStore(r.snapshotDir!),
+    source: r.snapshotUrl
+      ? new HttpSnapshotSource(r.snapshotUrl)
+      : new DirectorySnapshotStore(r.snapshotDir!),
     indexOf: (s) => assets.indexOf(s),
     artefactRoot: r.artefactRoot,
   });

@@ -82,7 +82,9 @@ export class SnapshotRecomputer implements DecisionRecomputer {
     const model = await loadModel(dir);
     // This node's artefact differs from the engine's: it cannot vouch for the decision.
     if (model.versionHash() !== spec.versionHash)
-      return nonDeterministic(`artefact ${spec.artefactDir} is ${model.versionHash()}, not ${spec.versionHash}`);
+      return nonDeterministic(
+        `artefact ${spec.artefactDir} is ${model.versionHash()}, not ${spec.versionHash}`,
+      );
     return modelScoreProvider(model);
   }
 }
