@@ -7,7 +7,8 @@
  *   execution report → trade ledger; epoch end → NAV report → settlement → share price.
  *
  * Flags: --fresh (wipe .sigil/), --day-ms N (wall ms per trading day, default 3000),
- * --epoch-days N (default 5), --days N (stop after N trading days), --start YYYY-MM-DD.
+ * --epoch-days N (default 5), --days N (stop after N trading days), --start YYYY-MM-DD,
+ * --bounds-only (nodes do not re-compute decisions; signals carry flags bit 0 clear).
  * Env: SIGIL_RPC_PORT (chain port), SIGIL_STATE_DIR (default .sigil), SIGIL_NATS_SERVER (binary).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -30,6 +31,13 @@ import { network } from "hardhat";
 import { deploySigil, localDeployOptions } from "./deploy/deploySigil.js";
 import { CsvCandleSource } from "../offchain/backtest/CsvCandleSource.js";
 import { wireDecision, wirePaper, type ExecutionWiring } from "../offchain/engine/wiring.js";
+import {
+  modelHashOf,
+  snapshotOfDecision,
+  weightsToTargets,
+  type ProviderSpec,
+} from "../offchain/engine/InputSnapshot.js";
+import { DirectorySnapshotStore, serveSnapshots, snapshotRef } from "../offchain/engine/SnapshotStore.js";
 import { AssetList } from "../offchain/execution/AssetList.js";
 import { executionLimits } from "../offchain/execution/ExecutionLimits.js";
 import { RiskPolicyKillLevel } from "../offchain/execution/KillLevelSource.js";
@@ -37,7 +45,6 @@ import { LedgerSignalSource } from "../offchain/execution/LedgerSignalSource.js"
 import type { ExecutionReportSink, NavReportSink } from "../offchain/execution/ReportSinks.js";
 import { VenueCredentials } from "../offchain/execution/VenueCredentials.js";
 import type { Execution, Nav } from "../offchain/protocol/reportTypes.js";
-import { packTargets } from "../offchain/protocol/targets.js";
 import { msToSeconds, priceToE8, toFixed, toTokenUnits } from "../offchain/protocol/units.js";
 import { RunLogWriter } from "../offchain/runlog/RunLogWriter.js";
 import { movingAverageMomentum } from "../offchain/strategy/movingAverageMomentum.js";
@@ -85,6 +92,7 @@ const { values: flags } = parseArgs({
     "epoch-days": { type: "string", default: "5" },
     days: { type: "string" },
     start: { type: "string", default: "2023-01-16" },
+    "bounds-only": { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -92,6 +100,8 @@ const STATE = resolve(process.env.SIGIL_STATE_DIR ?? join(ROOT, ".sigil"));
 const dayMs = Number(flags["day-ms"]);
 const epochDays = Number(flags["epoch-days"]);
 const maxDays = flags.days === undefined ? Infinity : Number(flags.days);
+const recompute = !flags["bounds-only"];
+const MA_PARAMS = { fast: 10, slow: 50 };
 
 // ---------------------------------------------------------------- console
 
@@ -287,7 +297,13 @@ async function main(): Promise<void> {
   cleanups.push(() => sim.stop());
   line("venue", `WEEX simulator on ${sim.url}, replaying ${series.length} assets from data/`);
 
-  // 4. NATS and three oracle nodes
+  // 4. the engine's input snapshots, served by hash to the nodes that re-compute decisions
+  const snapshots = new DirectorySnapshotStore(join(STATE, "snapshots"));
+  const snapshotServer = await serveSnapshots(snapshots);
+  cleanups.push(() => snapshotServer.close());
+  line("snapshot", `input snapshots on ${snapshotServer.url} (nodes re-compute: ${recompute})`);
+
+  // 5. NATS and three oracle nodes
   const natsBin = process.env.SIGIL_NATS_SERVER ?? "nats-server";
   if (spawnSync(natsBin, ["--version"]).status !== 0)
     throw new SystemStartError("oracle gossip", `no NATS server binary "${natsBin}" (set SIGIL_NATS_SERVER)`);
@@ -324,6 +340,7 @@ async function main(): Promise<void> {
           failoverMs: 1_500,
           submission: { pollMs: 50, backoffInitialMs: 100, backoffMaxMs: 1_000 },
           venue: { kind: "file", path: venueFile },
+          ...(recompute ? { recompute: { snapshotUrl: snapshotServer.url, quote: QUOTE } } : {}),
         },
         null,
         2,
@@ -349,7 +366,7 @@ async function main(): Promise<void> {
   );
   line("oracle", `3 nodes up (2-of-3): ${operators.map((w) => short(w.address)).join(" ")}`);
 
-  // 5. engine (paper) wired to the chain, the simulator and the oracle nodes
+  // 6. engine (paper) wired to the chain, the simulator and the oracle nodes
   const provider = new JsonRpcProvider(rpcUrl, Network.from(c.deployment.chainId), {
     staticNetwork: true,
     pollingInterval: 100,
@@ -558,7 +575,7 @@ async function main(): Promise<void> {
     JSON.stringify({ rpcUrl, deploymentFile, nodeUrls, startedAt: new Date().toISOString() }, null, 2),
   );
 
-  // 6. demo staker deposit, epoch 0 settles it, custodian funds the venue
+  // 7. demo staker deposit, epoch 0 settles it, custodian funds the venue
   const staker = signers[6]!;
   const stable = c.asset.connect(staker);
   await (
@@ -579,9 +596,10 @@ async function main(): Promise<void> {
   sim.credit(SIM_ACCOUNT.name, QUOTE, (Number(toVenue) / 10 ** DECIMALS).toFixed(DECIMALS), tx.hash);
   line("custody", `${fmtUsd(toVenue)} vault → venue (tx ${short(tx.hash)})`);
 
-  // 7. the accelerated clock: one trading day per `dayMs`
+  // 8. the accelerated clock: one trading day per `dayMs`
   const runLog = RunLogWriter.open(join(STATE, "run_log.jsonl"));
-  const provider_ = movingAverageMomentum();
+  const provider_ = movingAverageMomentum(MA_PARAMS);
+  const providerSpec: ProviderSpec = { kind: "ma-momentum", params: MA_PARAMS };
   // 95 % gross: a cash buffer for taker fees, so the last buy of a rebalance is not short of USDT.
   const strategy = {
     ...DEFAULT_STRATEGY_CONFIG,
@@ -631,7 +649,7 @@ async function main(): Promise<void> {
     }
     let capital = total(QUOTE);
     for (const [s, q] of Object.entries(holdings)) capital += q * lastPrice(s);
-    const { record, prices } = await wireDecision({
+    const outcome = await wireDecision({
       source: { name: "data/", kind: "offline", load: async () => series },
       timeframe: "1d",
       provider: provider_,
@@ -642,13 +660,15 @@ async function main(): Promise<void> {
       holdings,
       runLog,
     });
-    const weights = Object.entries(record.weights)
-      .map(([s, w]) => [assets.indexOf(s)!, Math.floor(w * 10_000)] as [number, number])
-      .filter(([, bps]) => bps > 0);
+    const { record, prices } = outcome;
+    // Published before the proposal: a node fetches it by the hash the signal carries.
+    const inputsHash = snapshots.put(snapshotOfDecision(outcome, strategy, providerSpec));
+    // The nodes pack the weights with the same function: targets agree byte for byte.
+    const { entries: weights, packed } = weightsToTargets(record.weights, (s) => assets.indexOf(s));
     const desc =
       weights.map(([a, b]) => `${assets.symbolOf(a)!.split("/")[0]} ${(b / 100).toFixed(1)}%`).join(" ") ||
       "all cash";
-    line("decide", `run ${short(record.hash)} → ${desc}`);
+    line("decide", `run ${short(record.hash)} inputs ${short(inputsHash)} → ${desc}`);
     const [lastSig] = await c.ledger.sequences();
     const report = {
       configDigest: await domainDigest(),
@@ -656,18 +676,18 @@ async function main(): Promise<void> {
       deadline: BigInt(Math.floor(Date.now() / 1000)) + 120n,
       signal: {
         runHash: record.hash,
-        inputsHash: record.inputsHash,
-        modelHash: keccak256(toUtf8Bytes(JSON.stringify(record.models))),
+        inputsHash,
+        modelHash: modelHashOf(record.models),
         timestamp: await reportTime(),
-        flags: 0, // bounds-checked by the nodes, not re-computed
-        targets: packTargets(weights),
+        flags: recompute ? 1 : 0, // bit 0: every signer re-computed the decision from its snapshot
+        targets: packed,
       },
     };
     const from = await provider.getBlockNumber();
     const rs = await propose("signal", {
       report: reportToJson(report),
       context: {
-        inputSnapshotRef: `run_log://${record.hash}`,
+        inputSnapshotRef: snapshotRef(inputsHash),
         referencePrices: weights.map(([a]) => ({
           asset: a,
           priceE8: priceToE8(prices[assets.symbolOf(a)!]!).toString(),

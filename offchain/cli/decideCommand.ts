@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../engine/errors.js";
+import { snapshotOfDecision, type ProviderSpec } from "../engine/InputSnapshot.js";
+import { DirectorySnapshotStore } from "../engine/SnapshotStore.js";
 import { wireDecision } from "../engine/wiring.js";
 import { actionList, formatActionList } from "../report/actionList.js";
 import { portfolioSnapshotSvg } from "../report/portfolioSnapshotSvg.js";
@@ -87,7 +89,13 @@ export async function decideCommand(argv: readonly string[], io: CliIo): Promise
   const runLog = RunLogWriter.open(logPath);
   const timeframe = parseTimeframe(v.timeframe);
   const { source, close } = sourceFromFlags(v);
-  const provider = await providerFromFlags(v, maFromFlags(v));
+  const ma = maFromFlags(v);
+  const provider = await providerFromFlags(v, ma);
+  // What an oracle node rebuilds the provider from (a model dir is resolved against its artefact root).
+  const spec: ProviderSpec =
+    v.model === undefined
+      ? { kind: "ma-momentum", params: ma }
+      : { kind: "model", versionHash: provider.model.versionHash, artefactDir: String(v.model) };
   const at = parseDate(v.at, "at");
 
   // Amend earlier decisions whose holding period has ended, from the closes now known.
@@ -105,6 +113,10 @@ export async function decideCommand(argv: readonly string[], io: CliIo): Promise
     runLog: amendFirst(runLog, earlier, series, at),
   });
   const { record, prices } = outcome;
+  // The decision's content-addressed inputs, for anyone (an oracle node) to re-run it.
+  const inputs = new DirectorySnapshotStore(join(out, "snapshots")).put(
+    snapshotOfDecision(outcome, strategy, spec),
+  );
   writeFileSync(join(out, "portfolio_snapshot.png"), renderPng(portfolioSnapshotSvg(record, capital)));
   const actions = actionList(record, {
     capital,
@@ -122,6 +134,7 @@ export async function decideCommand(argv: readonly string[], io: CliIo): Promise
   );
   io.out(text);
   io.out(`decision ${record.hash} appended to ${logPath}; snapshot ${join(out, "portfolio_snapshot.png")}`);
+  io.out(`input snapshot ${inputs} in ${join(out, "snapshots")}`);
   return 0;
 }
 

@@ -28,6 +28,8 @@ export interface KernelStep {
   readonly orders: readonly OrderRequest[];
   readonly equity: number;
   readonly killLevel: KillLevel;
+  /** Position weights the decision saw (an input of the decision, kept for its snapshot). */
+  readonly held: Readonly<Record<string, number>>;
 }
 
 /**
@@ -93,7 +95,7 @@ export class TradingKernel {
       this.orderOptions(equity, prices, this.o.orderType ?? "market"),
     );
     if (orders.length > 0) await this.o.venue.submit(orders, now);
-    return { record, orders, equity, killLevel };
+    return { record, orders, equity, killLevel, held };
   }
 
   /** Amends the last decision with the return up to `equity` (end of a run). */

@@ -7,6 +7,7 @@ import type { StrategyConfig } from "../strategy/StrategyConfig.js";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { canonicalJson } from "../runlog/canonicalJson.js";
 import type { RunLogWriter } from "../runlog/RunLogWriter.js";
+import type { KillLevel } from "../strategy/KillLevel.js";
 import type { MarketHistory } from "../strategy/ScoreProvider.js";
 import type { RunLogRecord } from "../types/decision.js";
 import { TIMEFRAME_MS } from "../types/market.js";
@@ -103,6 +104,14 @@ export interface DecisionOutcome {
   readonly prices: Readonly<Record<string, number>>;
   readonly history: MarketHistory;
   readonly series: readonly CandleSeries[];
+  /** The decision context besides history/provider/config (what an input snapshot records). */
+  readonly context: {
+    readonly runId: string;
+    readonly seed: number;
+    readonly held: Readonly<Record<string, number>>;
+    readonly killLevel: KillLevel;
+    readonly periodsPerYear: number;
+  };
 }
 
 /**
@@ -156,6 +165,7 @@ export async function wireDecision(w: DecisionWiring): Promise<DecisionOutcome> 
       }),
     ),
   );
+  const periodsPerYear = (365 * 86_400_000) / barMs;
   const kernel = new TradingKernel({
     runId,
     seed: w.seed,
@@ -164,10 +174,17 @@ export async function wireDecision(w: DecisionWiring): Promise<DecisionOutcome> 
     venue,
     clock: new HistoricalClock(time),
     runLog: w.runLog,
-    periodsPerYear: (365 * 86_400_000) / barMs,
+    periodsPerYear,
   });
-  const { record } = await kernel.onDecision(history, prices);
-  return { record, orders: venue.submitted, prices, history, series };
+  const { record, held, killLevel } = await kernel.onDecision(history, prices);
+  return {
+    record,
+    orders: venue.submitted,
+    prices,
+    history,
+    series,
+    context: { runId, seed: w.seed, held, killLevel, periodsPerYear },
+  };
 }
 
 /** What paper, live and shadow wiring share: everything but the venue. */

@@ -220,6 +220,7 @@ export class ProposalChecker {
             reason: `recomputer failed: ${String(err)}`,
           }))
       : undefined;
+    if (result?.kind === "invalid") refuse(RefusalReason.SnapshotInvalid, result.reason);
     if (result?.kind === "deterministic") {
       const tol = this.d.limits.recomputeToleranceBps;
       for (let a = 0; a < MAX_ASSETS; a++) {

@@ -19,6 +19,7 @@ export const RefusalReason = {
   RiskPolicy: "risk_policy",
   RecomputeMismatch: "recompute_mismatch",
   RecomputeUnavailable: "recompute_unavailable",
+  SnapshotInvalid: "snapshot_invalid",
   SignalUnknown: "signal_unknown",
   FillMismatch: "fill_mismatch",
   WrongEpoch: "wrong_epoch",

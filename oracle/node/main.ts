@@ -13,6 +13,29 @@ import { jsonLogger } from "./Logger.js";
 import { keystorePassword, loadKeystore } from "./loadKeystore.js";
 import { loadNodeConfig, type NodeConfig } from "./nodeConfig.js";
 import { OracleNode } from "./OracleNode.js";
+import { AssetList } from "../../offchain/execution/AssetList.js";
+import { DirectorySnapshotStore, HttpSnapshotSource } from "../../offchain/engine/SnapshotStore.js";
+import { readFileSync } from "node:fs";
+import { SnapshotRecomputer } from "../recompute/SnapshotRecomputer.js";
+
+function recomputerFrom(config: NodeConfig) {
+  const r = config.recompute;
+  if (!r) return undefined;
+  // Asset lanes come from this node's own deployment file, never from the engine.
+  const file = JSON.parse(readFileSync(config.deploymentFile, "utf8")) as {
+    assets?: Array<{ index: number; symbol: string }>;
+  };
+  if (!Array.isArray(file.assets))
+    throw new OracleConfigError(`recompute needs the assets of ${config.deploymentFile}; it lists none`);
+  const assets = AssetList.fromDeployment({ assets: file.assets }, r.quote);
+  return new SnapshotRecomputer({
+    source: r.snapshotUrl
+      ? new HttpSnapshotSource(r.snapshotUrl)
+      : new DirectorySnapshotStore(r.snapshotDir!),
+    indexOf: (s) => assets.indexOf(s),
+    artefactRoot: r.artefactRoot,
+  });
+}
 
 function venueFrom(config: NodeConfig) {
   const v = config.venue;
@@ -54,10 +77,11 @@ async function main(): Promise<void> {
     send: config.submission,
     failoverMs: config.failoverMs,
     venue: { ticker: venue, fills: venue, balance: venue },
+    recomputer: recomputerFrom(config),
     logger: log,
     name: config.name,
   });
-  log.info("listening", { url: node.url, address: node.address });
+  log.info("listening", { url: node.url, address: node.address, recompute: config.recompute !== undefined });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -67,6 +67,23 @@ export const nodeConfigSchema = z
       .partial()
       .default({}),
     venue: venueSchema,
+    /** Re-compute signals from their input snapshots (else bounds checks only, flags bit 0 clear). */
+    recompute: z
+      .object({
+        /** The engine's snapshot endpoint (`GET <url>/<hash>.json`)… */
+        snapshotUrl: z.string().url().optional(),
+        /** …or a directory of `<hash>.json` files. */
+        snapshotDir: z.string().min(1).optional(),
+        /** Model artefacts for model-driven decisions. */
+        artefactRoot: z.string().min(1).optional(),
+        /** Quote currency of the deployment's assets as the engine names them (default USDT). */
+        quote: z.string().min(1).default("USDT"),
+      })
+      .strict()
+      .refine((r) => (r.snapshotUrl === undefined) !== (r.snapshotDir === undefined), {
+        message: "exactly one of snapshotUrl and snapshotDir",
+      })
+      .optional(),
   })
   .strict();
 
@@ -131,6 +148,11 @@ export function parseNodeConfig(raw: unknown, env: NodeJS.ProcessEnv, baseDir: s
     keystorePasswordFile: c.keystorePasswordFile ? abs(c.keystorePasswordFile) : undefined,
     dataDir: abs(c.dataDir),
     venue: c.venue.kind === "file" ? { ...c.venue, path: abs(c.venue.path) } : c.venue,
+    recompute: c.recompute && {
+      ...c.recompute,
+      snapshotDir: c.recompute.snapshotDir && abs(c.recompute.snapshotDir),
+      artefactRoot: c.recompute.artefactRoot && abs(c.recompute.artefactRoot),
+    },
     checks: { ...defaultCheckLimits, ...c.checks },
     submission: { ...defaultSendPolicy, ...c.submission },
   });

@@ -12,7 +12,9 @@ export type RecomputeResult =
   /** The pipeline re-ran deterministically; `targets` are packed int16 basis points (offchain/protocol/targets). */
   | { kind: "deterministic"; targets: bigint }
   /** A step could not be made deterministic; the node falls back to bounds checks. */
-  | { kind: "non-deterministic"; reason: string };
+  | { kind: "non-deterministic"; reason: string }
+  /** The snapshot contradicts the signal (wrong hash, model): the node refuses outright. */
+  | { kind: "invalid"; reason: string };
 
 /**
  * Re-runs the engine's decision from its input snapshot (fetched by reference, checked against
