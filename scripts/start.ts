@@ -563,6 +563,9 @@ async function main(): Promise<void> {
     }),
     replay: true,
     minNotional: MIN_NOTIONAL,
+    // Targets are fractions of the vault's NAV, and the ledger checks fills against its last settled
+    // NAV: size from the same figure, not from the venue's equity (which holds only part of it).
+    nav: async () => Number((await c.vault.lastNav())[0]) / 10 ** DECIMALS,
     orderType: "market",
     log: (event, detail) => {
       if (event === "report-failed")
@@ -600,11 +603,14 @@ async function main(): Promise<void> {
   const runLog = RunLogWriter.open(join(STATE, "run_log.jsonl"));
   const provider_ = movingAverageMomentum(MA_PARAMS);
   const providerSpec: ProviderSpec = { kind: "ma-momentum", params: MA_PARAMS };
-  // 95 % gross: a cash buffer for taker fees, so the last buy of a rebalance is not short of USDT.
+  // 70 % gross of the vault's NAV: the venue holds the policy's 80 % off-chain allocation, and the
+  // rest of it is a cash buffer for taker fees and price moves between settlements.
   const strategy = {
     ...DEFAULT_STRATEGY_CONFIG,
     rebalanceEvery: 1,
-    sizing: { kind: "fixed" as const, gross: 0.95 },
+    sizing: { kind: "fixed" as const, gross: 0.7 },
+    // Never propose what the on-chain policy would reject: cap each asset at its max weight.
+    maxWeight: Math.min(...c.deployment.assets.map((a) => a.maxWeightBps)) / 10_000,
   };
   const lastDay = Math.min(...series.map((s) => s.candles.at(-1)!.timestamp + DAY));
   let day = 0;

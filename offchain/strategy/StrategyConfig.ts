@@ -47,6 +47,11 @@ export interface StrategyConfig {
   readonly killSwitch: KillSwitchConfig;
   /** Skip trades smaller than this fraction of equity (avoids churning on drift). */
   readonly minTradeFraction: number;
+  /**
+   * Cap on each asset's |weight| (the on-chain policy's per-asset max weight), the excess left in
+   * cash: a decision the risk policy would reject is not worth proposing. null = no cap.
+   */
+  readonly maxWeight: number | null;
 }
 
 export const DEFAULT_STRATEGY_CONFIG: StrategyConfig = Object.freeze({
@@ -68,6 +73,7 @@ export const DEFAULT_STRATEGY_CONFIG: StrategyConfig = Object.freeze({
     resetAfterBars: null,
   }),
   minTradeFraction: 0.001,
+  maxWeight: null,
 }) as StrategyConfig;
 
 type Raw = Record<string, unknown>;
@@ -116,6 +122,7 @@ export function parseStrategyConfig(raw: unknown = {}): StrategyConfig {
           : int(ks.resetAfterBars, "killSwitch.resetAfterBars", 1),
     }),
     minTradeFraction: num(r.minTradeFraction ?? d.minTradeFraction, "minTradeFraction", 0, 1),
+    maxWeight: r.maxWeight === undefined || r.maxWeight === null ? null : num(r.maxWeight, "maxWeight", 0, 1),
   };
   if (cfg.topN < cfg.k) throw new ConfigError(`topN (${cfg.topN}) must be ≥ k (${cfg.k})`);
   return Object.freeze(cfg);

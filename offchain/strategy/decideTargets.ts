@@ -77,7 +77,8 @@ export async function decideTargets(
       if (w !== 0) raw[a] = w;
     });
     const scale = sizingScale(config, raw, returns, assets, choice, ctx.periodsPerYear);
-    for (const [a, w] of Object.entries(raw)) raw[a] = w * scale;
+    const cap = config.maxWeight ?? Number.POSITIVE_INFINITY;
+    for (const [a, w] of Object.entries(raw)) raw[a] = Math.sign(w) * Math.min(Math.abs(w * scale), cap);
     weights = applyKillSwitch(ctx.held, raw, ctx.killLevel);
     // Return forecast in return units (the optimizer's μ is a rescaled score, not a forecast):
     // the trailing mean per-bar return of each held asset (the momentum premise, drift persists),

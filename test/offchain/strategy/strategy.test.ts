@@ -144,6 +144,21 @@ describe("strategy", () => {
       for (const [s, w] of Object.entries(ls.weights)) assert.equal(Math.sign(w), Math.sign(ls.scores[s]!));
     });
 
+    it("maxWeight caps every asset's |weight| and leaves the excess in cash", async () => {
+      const free = await decideTargets(history, provider, parseStrategyConfig({ k: 1 }), ctx);
+      const [only] = Object.values(free.weights);
+      assert.isAtMost(Math.abs(only! - 1), 1e-12, "one asset takes the whole (fixed gross 1) book");
+      const capped = await decideTargets(
+        history,
+        provider,
+        parseStrategyConfig({ k: 1, maxWeight: 0.4 }),
+        ctx,
+      );
+      assert.deepEqual(Object.keys(capped.weights), Object.keys(free.weights));
+      assert.equal(Object.values(capped.weights)[0], 0.4);
+      assert.throws(() => parseStrategyConfig({ maxWeight: 1.5 }), ConfigError);
+    });
+
     it("volatility target and capped Kelly keep gross exposure within maxGross", async () => {
       for (const sizing of [
         { kind: "vol-target", annualVol: 5, maxGross: 0.8 },
