@@ -222,7 +222,10 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     const signersOf = async (row: string) => {
       const cell = page.locator(`${row} [data-testid="signers"][data-signers]`).first();
       await cell.waitFor({ timeout: 20_000 });
-      return { list: await cell.getAttribute("data-signers"), text: (await cell.textContent()) ?? "" };
+      return {
+        list: await cell.getAttribute("data-signers"),
+        text: ((await cell.textContent()) ?? "").toLowerCase(),
+      };
     };
     for (const row of ["#signal-1", "#signal-2", '[data-testid="trades"] tbody tr']) {
       const { list, text: shown } = await signersOf(row);
