@@ -22,6 +22,7 @@ export function Signers({ info }: { info: SignerInfo }) {
         <span
           key={s.address}
           className={s.operator ? "" : "error"}
+          style={{ whiteSpace: "nowrap" }}
           title={`${s.address}: ${s.operator ? "a current operator" : "not a current operator"}`}
         >
           {i > 0 && ", "}
