@@ -214,6 +214,25 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     expect((await text("contract-head")).toLowerCase()).to.equal(head.toLowerCase());
     await visible('[data-testid="signals"] tr', /Rejected: a weight above the asset's maximum/);
     await visible('[data-testid="trades"] tr', /#1 \(model/);
+    // Signers recovered in the browser from each submitting transaction's calldata: the two local
+    // operators that co-signed (Hardhat accounts 1 and 2), in ascending order, both current operators.
+    const cosigners = [hardhatAccount(1).address, hardhatAccount(2).address]
+      .map((a) => a.toLowerCase())
+      .sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1));
+    const signersOf = async (row: string) => {
+      const cell = page.locator(`${row} [data-testid="signers"][data-signers]`).first();
+      await cell.waitFor({ timeout: 20_000 });
+      return {
+        list: await cell.getAttribute("data-signers"),
+        text: ((await cell.textContent()) ?? "").toLowerCase(),
+      };
+    };
+    for (const row of ["#signal-1", "#signal-2", '[data-testid="trades"] tbody tr']) {
+      const { list, text: shown } = await signersOf(row);
+      expect(list?.split(","), row).to.deep.equal(cosigners);
+      for (const a of cosigners) expect(shown, row).to.contain(`${a.slice(0, 6)}…${a.slice(-4)} ✓`);
+      expect(shown, row).not.to.contain("not an operator");
+    }
     await shot("04-ledger");
   });
 

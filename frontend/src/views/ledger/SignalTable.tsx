@@ -3,6 +3,7 @@ import { useSigil } from "../../hooks/useSigil.js";
 import type { SignalRow } from "../../hooks/useLedger.js";
 import { formatBps, short } from "../../lib/format.js";
 import { violationWordsOf } from "../../lib/words.js";
+import { Signers } from "./Signers.js";
 import { unpackTargets } from "../../../../offchain/protocol/targets.js";
 
 function Targets({ packed }: { packed: bigint }) {
@@ -21,7 +22,7 @@ function Targets({ packed }: { packed: bigint }) {
   );
 }
 
-/** Every signal with the run, inputs and model hashes that produced it. */
+/** Every signal with the run, inputs and model hashes that produced it, and the operators who signed it. */
 export function SignalTable({ signals }: { signals: SignalRow[] }) {
   return (
     <Card title={`Signals (${signals.length})`} wide>
@@ -38,6 +39,7 @@ export function SignalTable({ signals }: { signals: SignalRow[] }) {
               <th>Inputs hash</th>
               <th>Model hash</th>
               <th>Checked by</th>
+              <th>Signers</th>
             </tr>
           </thead>
           <tbody>
@@ -68,6 +70,9 @@ export function SignalTable({ signals }: { signals: SignalRow[] }) {
                   {short(s.modelHash)}
                 </td>
                 <td>{s.recomputed ? "re-computation" : "bounds check"}</td>
+                <td>
+                  <Signers info={s.signers} />
+                </td>
               </tr>
             ))}
           </tbody>

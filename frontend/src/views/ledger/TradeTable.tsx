@@ -4,10 +4,11 @@ import { useSigil } from "../../hooks/useSigil.js";
 import type { SignalRow, TradeRow } from "../../hooks/useLedger.js";
 import { short } from "../../lib/format.js";
 import { fillViolationWords } from "../../lib/words.js";
+import { Signers } from "./Signers.js";
 
 const e8 = (x: bigint) => Number(formatUnits(x, 8)).toLocaleString("en-US", { maximumFractionDigits: 8 });
 
-/** Every recorded fill, linked to the signal it executes. */
+/** Every recorded fill, linked to the signal it executes, with the operators who signed its execution report. */
 export function TradeTable({ trades, signals }: { trades: TradeRow[]; signals: SignalRow[] }) {
   const { deployment } = useSigil();
   return (
@@ -26,6 +27,7 @@ export function TradeTable({ trades, signals }: { trades: TradeRow[]; signals: S
               <th>Position after</th>
               <th>Checks</th>
               <th>Fill hash</th>
+              <th>Signers</th>
             </tr>
           </thead>
           <tbody>
@@ -57,6 +59,9 @@ export function TradeTable({ trades, signals }: { trades: TradeRow[]; signals: S
                   </td>
                   <td className="mono" title={t.fillHash}>
                     {short(t.fillHash)}
+                  </td>
+                  <td>
+                    <Signers info={t.signers} />
                   </td>
                 </tr>
               );
