@@ -629,13 +629,15 @@ async function main(): Promise<void> {
     }
     writeVenueFile(); // the nodes' view of the venue moves with the replay clock
     await decideAndSignal(t);
+    // Up to 8 significant digits, no float noise (0.37360000000000004 → 0.3736).
+    const qty = (x: number) => String(Number(x.toPrecision(8)));
     for (let k = 0; k < 4 && !stopping; k++) {
       const r = await engine.engine.tick();
       if (!r) break;
       for (const o of r.placed)
         line(
           "order",
-          `${o.clientOrderId.padEnd(12)} ${o.side.padEnd(4)} ${o.symbol.padEnd(9)} ${String(o.quantity).padStart(12)} → ${o.status} filled ${o.filled}`,
+          `${o.clientOrderId.padEnd(12)} ${o.side.padEnd(4)} ${o.symbol.padEnd(9)} ${qty(o.quantity).padStart(12)} → ${o.status} filled ${qty(o.filled)}`,
         );
       for (const x of r.refusals) line("refused", JSON.stringify(x));
       if (r.complete) break;
