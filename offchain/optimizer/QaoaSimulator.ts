@@ -25,12 +25,12 @@ export { binomial, popcount } from "./statevectorKernels.js";
 export type MixerKind = "x" | "xy-ring" | "xy-complete";
 
 /**
- * Smallest register the default thread count parallelises: none. On the 2-core benchmark machine
- * (shared with other jobs) two threads measured 0.4–1.1× of one at n = 14–18 and 0.84–1.55× at
- * n = 20–22 over two `bench:qaoa` runs, so by default they do not pay anywhere. On a machine with
- * idle cores pass `minThreadQubits: 14` (or `threads`) and re-measure.
+ * Smallest register the default thread count parallelises. On the idle 2-core benchmark machine two
+ * threads measured 1.2–1.9× of one at n = 14 and 1.7–1.9× at n = 16–22 (`bench:qaoa`), and less than
+ * 1× at n ≤ 13, where a pass is too short to repay the barriers. On a machine shared with other jobs
+ * threads can lose (0.4–1.1× was measured under a load average of 6–10): pass `threads: 1` there.
  */
-export const DEFAULT_MIN_THREAD_QUBITS = Number.POSITIVE_INFINITY;
+export const DEFAULT_MIN_THREAD_QUBITS = 14;
 
 export interface QaoaSimulatorOptions {
   readonly mixer?: MixerKind;
