@@ -370,6 +370,9 @@ async function main(): Promise<void> {
   const provider = new JsonRpcProvider(rpcUrl, Network.from(c.deployment.chainId), {
     staticNetwork: true,
     pollingInterval: 100,
+    // No cached block number: the engine reads accepted signals right after they are mined, and a
+    // block number cached from a moment before would hide them until the next day.
+    cacheTimeout: -1,
   });
   cleanups.push(() => provider.destroy());
   const domainDigest = async () => c.registry.configDigest();
