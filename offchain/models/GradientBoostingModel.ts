@@ -5,7 +5,13 @@ import { checkPredictInput } from "./checkPredictInput.js";
 import { ModelArtefactError, ModelInputError, ModelStateError } from "./errors.js";
 import { loadXgboost } from "./loadXgboost.js";
 import type { Model, ModelDescription } from "./Model.js";
-import { artefactHash, readArtefact, writeArtefact, type ModelArtefact } from "./modelArtefact.js";
+import {
+  artefactHash,
+  readArtefact,
+  writeArtefact,
+  type ModelArtefact,
+  describeArtefact,
+} from "./modelArtefact.js";
 import type { ModelDataset } from "./ModelDataset.js";
 import type { PredictInput } from "./PredictInput.js";
 import { trainingSamples } from "./trainingSamples.js";
@@ -154,24 +160,16 @@ export class GradientBoostingModel implements Model {
   }
 
   modelCard(): ModelDescription {
-    const a = this.artefact();
-    return {
-      name: this.name,
-      kind: KIND,
+    return describeArtefact(this.artefact(), {
       purpose:
         "Classical ML model: gradient-boosted regression trees (XGBoost, WASM) of the next-period log return on the current feature row, pooled across assets.",
-      hyperParameters: a.hyperParameters,
-      featuresVersion: a.featuresVersion,
-      columns: a.columns,
-      training: a.training,
       limitations: [
         "Pooled across assets: one relation between features and returns for all of them.",
         "Trees cannot extrapolate beyond feature ranges seen in training (new volatility regimes).",
         "Confidence is relative prediction size, not a calibrated probability; daily returns are mostly noise.",
         "ml-xgboost bundles an old XGBoost (2018, `reg:linear`); reproducible, but not the current XGBoost release.",
       ],
-      versionHash: a.versionHash,
-    };
+    });
   }
 
   private xgbOptions(seed: number): Record<string, unknown> {

@@ -6,7 +6,13 @@ import { checkPredictInput } from "./checkPredictInput.js";
 import { ModelArtefactError, ModelInputError, ModelStateError } from "./errors.js";
 import { initTfBackend, type TfBackendName } from "./initTfBackend.js";
 import type { Model, ModelDescription } from "./Model.js";
-import { artefactHash, readArtefact, writeArtefact, type ModelArtefact } from "./modelArtefact.js";
+import {
+  artefactHash,
+  readArtefact,
+  writeArtefact,
+  type ModelArtefact,
+  describeArtefact,
+} from "./modelArtefact.js";
 import type { ModelDataset } from "./ModelDataset.js";
 import type { PredictInput } from "./PredictInput.js";
 import { fitStandardiser, standardise, type Standardiser } from "./Standardiser.js";
@@ -213,23 +219,16 @@ export class LstmModel implements Model {
   }
 
   modelCard(): ModelDescription {
-    const a = this.artefact();
-    return {
-      name: this.name,
-      kind: KIND,
+    return describeArtefact(this.artefact(), {
       purpose:
         "Sequence model: an LSTM reads the last lookback feature rows of an asset and predicts its next-period log return (pooled across assets).",
-      hyperParameters: { ...a.hyperParameters, trainedOn: this.weights?.trainedOn },
-      featuresVersion: a.featuresVersion,
-      columns: a.columns,
-      training: a.training,
       limitations: [
         "Reproducible bit for bit only on the backend it was trained on (WASM, CPU and native differ in rounding).",
         "Small network, few epochs, no early stopping: it can underfit, and on daily crypto returns it mostly learns the mean.",
         "Confidence is tanh of the standardised prediction, not a calibrated probability.",
       ],
-      versionHash: a.versionHash,
-    };
+      extraHyperParameters: { trainedOn: this.weights?.trainedOn },
+    });
   }
 
   /** Releases the network's tensors. */

@@ -3,7 +3,13 @@ import { FEATURES_VERSION } from "../features/featuresVersion.js";
 import { checkPredictInput } from "./checkPredictInput.js";
 import { ModelInputError, ModelStateError } from "./errors.js";
 import type { Model, ModelDescription } from "./Model.js";
-import { artefactHash, readArtefact, writeArtefact, type ModelArtefact } from "./modelArtefact.js";
+import {
+  artefactHash,
+  readArtefact,
+  writeArtefact,
+  type ModelArtefact,
+  describeArtefact,
+} from "./modelArtefact.js";
 import type { ModelDataset } from "./ModelDataset.js";
 import type { PredictInput } from "./PredictInput.js";
 import { trainingSamples } from "./trainingSamples.js";
@@ -103,23 +109,15 @@ export class MaMomentumModel implements Model {
   }
 
   modelCard(): ModelDescription {
-    const a = this.artefact();
-    return {
-      name: this.name,
-      kind: KIND,
+    return describeArtefact(this.artefact(), {
       purpose:
         "Baseline: trend-following score from the 10/50-period moving-average spread; positive = long, negative = avoid/short. Any learnt model must beat it out of sample.",
-      hyperParameters: a.hyperParameters,
-      featuresVersion: a.featuresVersion,
-      columns: a.columns,
-      training: a.training,
       limitations: [
         "The sign is assumed (momentum), never learnt: in mean-reverting regimes it is systematically wrong.",
         "Uses one feature; ignores volatility, sentiment and cross-asset information.",
         "Confidence is a squashed signal strength, not a calibrated probability.",
       ],
-      versionHash: a.versionHash,
-    };
+    });
   }
 
   private fitted(): MaWeights {

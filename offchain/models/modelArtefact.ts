@@ -64,3 +64,28 @@ export async function readArtefact(dir: string, kind: string): Promise<ModelArte
     );
   return a;
 }
+
+/**
+ * A model's self-description from its artefact: every model card field except the prose, which
+ * is the model's own (`purpose`, `limitations`, and any hyper-parameters the artefact lacks).
+ */
+export function describeArtefact(
+  a: ModelArtefact,
+  text: {
+    readonly purpose: string;
+    readonly limitations: readonly string[];
+    readonly extraHyperParameters?: Readonly<Record<string, unknown>>;
+  },
+): ModelDescription {
+  return {
+    name: a.name,
+    kind: a.kind,
+    purpose: text.purpose,
+    hyperParameters: { ...a.hyperParameters, ...text.extraHyperParameters },
+    featuresVersion: a.featuresVersion,
+    columns: a.columns,
+    training: a.training,
+    limitations: text.limitations,
+    versionHash: a.versionHash,
+  };
+}
