@@ -36,6 +36,16 @@ export default defineConfig({
     solidity: { fuzz: { runs: 256 }, invariant: { runs: 256, depth: 128 } },
   },
   networks: {
+    // The chain `npm start` runs (`hardhat --network sigilNode node`). SIGIL_GENESIS_TIME (unix
+    // seconds) pins the genesis block so that a restart can replay the journal of an earlier run
+    // onto an identical chain (offchain/devchain).
+    sigilNode: {
+      type: "edr-simulated",
+      chainId: 31337,
+      ...(process.env.SIGIL_GENESIS_TIME
+        ? { initialDate: new Date(Number(process.env.SIGIL_GENESIS_TIME) * 1000) }
+        : {}),
+    },
     localhost: { type: "http", url: process.env.SIGIL_RPC_URL ?? "http://127.0.0.1:8545" },
     rpc: {
       type: "http",
