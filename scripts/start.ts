@@ -6,18 +6,34 @@
  *   accelerated clock: decision → signal proposal → co-signed → ledger verdict → orders → fills →
  *   execution report → trade ledger; epoch end → NAV report → settlement → share price.
  *
+ * State lives in .sigil/ and a restart resumes it: the chain is rebuilt from its journal (every
+ * block re-mined with its own time and transactions, state roots checked; offchain/devchain), the
+ * simulator from its saved accounts and orders, the engine, oracle nodes and run log from their own
+ * stores, and the replay clock from the last completed trading day. Ctrl-C finishes the current
+ * trading day, then stops everything in order (a second Ctrl-C stops at once).
+ *
  * Flags: --fresh (wipe .sigil/), --day-ms N (wall ms per trading day, default 3000),
  * --epoch-days N (default 5), --days N (stop after N trading days), --start YYYY-MM-DD,
  * --bounds-only (nodes do not re-compute decisions; signals carry flags bit 0 clear).
  * Env: SIGIL_RPC_PORT (chain port), SIGIL_STATE_DIR (default .sigil), SIGIL_NATS_SERVER (binary).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   Contract,
+  decryptKeystoreJson,
   encryptKeystoreJson,
   JsonRpcProvider,
   keccak256,
@@ -28,7 +44,12 @@ import {
   type Log,
 } from "ethers";
 import { network } from "hardhat";
-import { deploySigil, localDeployOptions } from "./deploy/deploySigil.js";
+import { deploySigil, localDeployOptions, type Deployment } from "./deploy/deploySigil.js";
+import { ChainJournal } from "../offchain/devchain/ChainJournal.js";
+import { genesisOf } from "../offchain/devchain/genesisOf.js";
+import { jsonRpc } from "../offchain/devchain/jsonRpc.js";
+import { JournalingRpcProxy } from "../offchain/devchain/JournalingRpcProxy.js";
+import { replayJournal } from "../offchain/devchain/replayJournal.js";
 import { CsvCandleSource } from "../offchain/backtest/CsvCandleSource.js";
 import { wireDecision, wirePaper, type ExecutionWiring } from "../offchain/engine/wiring.js";
 import {
@@ -51,6 +72,7 @@ import { movingAverageMomentum } from "../offchain/strategy/movingAverageMomentu
 import { DEFAULT_STRATEGY_CONFIG } from "../offchain/strategy/StrategyConfig.js";
 import type { CandleSeries } from "../offchain/types/market.js";
 import { fxFormat } from "../offchain/venue/weex/fixedPoint.js";
+import { loadSimState, saveSimState } from "../offchain/venue/weex/simStateFile.js";
 import { WeexSimulator } from "../offchain/venue/weex/WeexSimulator.js";
 import { reportToJson } from "../oracle/proposals/reportSchemas.js";
 import {
@@ -85,6 +107,11 @@ export class SystemStartError extends Error {
   }
 }
 
+/** The part of the deployment record this script reads back on a restart. */
+type LocalDeployment = Pick<Deployment, "chainId" | "contracts" | "assets"> & {
+  parameters: { asset?: string };
+};
+
 const { values: flags } = parseArgs({
   options: {
     fresh: { type: "boolean", default: false },
@@ -115,8 +142,16 @@ function line(kind: string, text: string): void {
 
 // ---------------------------------------------------------------- processes
 
-const children: ChildProcess[] = [];
-function child(name: string, cmd: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = {}) {
+/** The chain stops last: everything that may still send it a transaction stops before it. */
+const children: Array<{ name: string; proc: ChildProcess; last: boolean }> = [];
+function child(
+  name: string,
+  cmd: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = {},
+  last = false,
+) {
   const c = spawn(cmd, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -125,7 +160,7 @@ function child(name: string, cmd: string, args: string[], logFile: string, env: 
   const log = createWriteStream(logFile, { flags: "a" });
   c.stdout!.pipe(log);
   c.stderr!.pipe(log);
-  children.push(c);
+  children.push({ name, proc: c, last });
   c.once("exit", (code, sig) => {
     if (!stopping) line("exit", `${name} exited (${code ?? sig}); see ${logFile}`);
   });
@@ -157,56 +192,142 @@ async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>, time
   }
 }
 
+function stopChildren(which: (c: (typeof children)[number]) => boolean): Promise<unknown> {
+  return Promise.all(
+    children.filter(which).map(
+      ({ proc: c }) =>
+        new Promise<void>((r) => {
+          if (c.exitCode !== null || c.signalCode !== null) return r();
+          const kill = setTimeout(() => c.kill("SIGKILL"), 5_000);
+          c.once("exit", () => (clearTimeout(kill), r()));
+          c.kill("SIGTERM");
+        }),
+    ),
+  );
+}
+
 let stopping = false;
+/** Set by the first Ctrl-C: the replay loop finishes its trading day, then stops. */
+let stopRequested = false;
+let replaying = false;
+/** Run in reverse order before the oracle nodes and NATS stop (the engine and its servers). */
 const cleanups: Array<() => Promise<void> | void> = [];
+/** Run in reverse order after them and before the chain stops (the journal, the simulator's state). */
+const finalCleanups: Array<() => Promise<void> | void> = [];
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
-    line("stop", "stopping: engine, oracle nodes, NATS, simulator, chain");
+    line("stop", "stopping: engine, oracle nodes, NATS, simulator, chain journal, chain");
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((r) => {
-            if (c.exitCode !== null || c.signalCode !== null) return r();
-            const kill = setTimeout(() => c.kill("SIGKILL"), 5_000);
-            c.once("exit", () => (clearTimeout(kill), r()));
-            c.kill("SIGTERM");
-          }),
-      ),
-    );
+    await stopChildren((c) => !c.last);
+    for (const c of finalCleanups.reverse())
+      await Promise.resolve(c()).catch((e: unknown) => line("stop", `cleanup failed: ${String(e)}`));
+    await stopChildren((c) => c.last);
     line("stop", "all children stopped");
   }
   process.exit(code);
 }
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
+function onSignal(): void {
+  if (replaying && !stopRequested) {
+    stopRequested = true;
+    line("stop", "finishing the current trading day, then stopping (Ctrl-C again to stop now)");
+    return;
+  }
+  void shutdown(0);
+}
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+
+// ---------------------------------------------------------------- state
+
+/** What a restart needs to resume the run in STATE (written when the run's setup is complete). */
+interface RunState {
+  readonly version: 1;
+  readonly startedAt: string;
+  /** Oracle operator addresses, in the order of their directories oracle-0… */
+  readonly operators: string[];
+  /** Where the replay clock continues: the next trading day's close time (ms) and days done. */
+  nextDayMs: number;
+  daysDone: number;
+  /** Highest report sequences ever proposed: never proposed again (a node may have signed them). */
+  proposed: { signal: string; execution: string; nav: string };
+  /** The trading day in progress, with what of it already reached the chain. */
+  current?: { dayMs: number; signalSequence?: string; navEpoch?: string };
+}
+
+function writeAtomic(path: string, text: string): void {
+  writeFileSync(path + ".tmp", text);
+  renameSync(path + ".tmp", path); // a reader never sees a half-written file
+}
 
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
   if (flags.fresh) rmSync(STATE, { recursive: true, force: true });
-  if (existsSync(join(STATE, "run.json"))) {
-    // The hardhat node keeps its chain in memory: the previous run's contracts are gone, so the
-    // engine store (which points at them) cannot be resumed; start over instead of mixing chains.
-    line("state", `previous run in ${STATE} belongs to a stopped chain: starting fresh`);
-    rmSync(STATE, { recursive: true, force: true });
+  const runFile = join(STATE, "run.json");
+  const journalFile = join(STATE, "chain.jsonl");
+  const simFile = join(STATE, "weex-sim.json");
+  const deploymentCopy = join(STATE, "deployment.json");
+  let run: RunState | undefined;
+  if (existsSync(runFile)) {
+    try {
+      run = JSON.parse(readFileSync(runFile, "utf8")) as RunState;
+      if (run.version !== 1 || !existsSync(journalFile) || !existsSync(deploymentCopy) || !existsSync(simFile))
+        throw new Error("incomplete");
+    } catch {
+      line("state", `previous run in ${STATE} is incomplete or from another version: starting fresh`);
+      run = undefined;
+    }
+  } else if (existsSync(STATE) && readdirSync(STATE).length > 0) {
+    line("state", `previous run in ${STATE} stopped before its setup completed: starting fresh`);
   }
+  const resumed = run !== undefined;
+  if (!resumed) rmSync(STATE, { recursive: true, force: true });
   mkdirSync(STATE, { recursive: true });
 
-  // 1. chain
-  const rpcPort = Number(process.env.SIGIL_RPC_PORT ?? (await freePort()));
-  const rpcUrl = `http://127.0.0.1:${rpcPort}`;
+  // 1. chain: a hardhat node behind a journaling proxy; on a restart, rebuilt from the journal
+  const opened = resumed ? ChainJournal.open(journalFile) : undefined;
+  const genesisTime = opened?.contents.header.genesisTime ?? Math.floor(Date.now() / 1000);
+  const chainUrl = `http://127.0.0.1:${await freePort()}`;
   child(
     "hardhat node",
     process.execPath,
-    [join(ROOT, "node_modules/hardhat/dist/src/cli.js"), "node", "--port", String(rpcPort)],
+    [
+      join(ROOT, "node_modules/hardhat/dist/src/cli.js"),
+      "--network",
+      "sigilNode",
+      "node",
+      "--port",
+      new URL(chainUrl).port,
+    ],
     join(STATE, "chain.log"),
+    { SIGIL_GENESIS_TIME: String(genesisTime) },
+    true,
   );
-  const probe = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
-  await waitUntil("local chain", async () => (await probe.getBlockNumber()) >= 0 || undefined);
-  probe.destroy();
-  line("chain", `hardhat node on ${rpcUrl}`);
+  await waitUntil("local chain", async () => (await jsonRpc<string>(chainUrl, "eth_blockNumber")) ?? undefined);
+  let journal: ChainJournal;
+  if (opened) {
+    const r = await replayJournal(chainUrl, opened.contents);
+    journal = opened.journal;
+    line(
+      "chain",
+      `rebuilt from ${journalFile}: ${r.blocks} blocks, ${r.transactions} transactions in ${r.ms} ms, state roots equal${opened.contents.tornTail ? " (a torn last line was dropped)" : ""}`,
+    );
+  } else journal = ChainJournal.create(journalFile, await genesisOf(chainUrl));
+  const proxy = await JournalingRpcProxy.start({
+    upstream: chainUrl,
+    journal,
+    port: Number(process.env.SIGIL_RPC_PORT ?? 0),
+    onError: (e) => line("fatal", `chain journal: ${e.message}`),
+  });
+  finalCleanups.push(() => proxy.close());
+  const rpcUrl = proxy.url;
+  if (resumed) {
+    // The chain's clock stands where the journal ended; bring it to the wall clock (journaled too).
+    const latest = await jsonRpc<{ timestamp: string }>(rpcUrl, "eth_getBlockByNumber", ["latest", false]);
+    await jsonRpc(rpcUrl, "evm_mine", [Math.max(Math.floor(Date.now() / 1000), Number(latest.timestamp) + 1)]);
+  }
+  line("chain", `hardhat node on ${chainUrl}, journaled JSON-RPC on ${rpcUrl}`);
 
   // 2. data and deployment
   const series: CandleSeries[] = await new CsvCandleSource(join(ROOT, "data")).load(
@@ -221,51 +342,91 @@ async function main(): Promise<void> {
   const { ethers } = conn;
   const signers = await ethers.getSigners();
   const accounts = await Promise.all(signers.map((s) => s.getAddress()));
-  const operators = [0, 1, 2].map(() => Wallet.createRandom());
-  const base = localDeployOptions(accounts);
-  const deployed = await deploySigil(
-    ethers,
-    {
-      ...base,
+  // Fresh keys on a first start; on a restart, the operators' own keystores (their keys never leave them).
+  const operators = run
+    ? await Promise.all(
+        run.operators.map(async (addr, i) => {
+          const w = await decryptKeystoreJson(
+            readFileSync(join(STATE, `oracle-${i}`, "keystore.json"), "utf8"),
+            KEYSTORE_PASSWORD,
+          );
+          if (w.address !== addr)
+            throw new SystemStartError("resume", `oracle-${i}'s keystore holds ${w.address}, not ${addr}`);
+          return w;
+        }),
+      )
+    : [0, 1, 2].map(() => Wallet.createRandom());
+  let deployment: LocalDeployment;
+  if (run) {
+    deployment = JSON.parse(readFileSync(deploymentCopy, "utf8")) as LocalDeployment;
+    line("deploy", `resumed: contracts of the previous run, ledger ${short(deployment.contracts.TradeLedger!.address)}`);
+  } else {
+    const base = localDeployOptions(accounts);
+    const deployed = await deploySigil(
+      ethers,
+      {
+        ...base,
+        operators: operators.map((w) => w.address),
+        threshold: 2,
+        assets: SYMBOLS.map((sym) => ({
+          symbol: sym,
+          initialPrice: closeAt(series.find((s) => s.symbol === `${sym}/${QUOTE}`)!, startMs)!,
+          feedDecimals: 8,
+          maxWeightBps: 4_000,
+          maxDeviationBps: 200,
+          maxStalenessSeconds: 3_600,
+          shortable: false,
+        })),
+        // Governance stays with the deployer locally: the orchestrator moves the mock feeds' prices.
+        handOverToTimelock: false,
+      },
+      "localhost",
+    );
+    deployment = deployed.deployment;
+    writeAtomic(deploymentCopy, JSON.stringify(reportToJson(deployment), null, 2) + "\n");
+    run = {
+      version: 1,
+      startedAt: new Date().toISOString(),
       operators: operators.map((w) => w.address),
-      threshold: 2,
-      assets: SYMBOLS.map((sym) => ({
-        symbol: sym,
-        initialPrice: closeAt(
-          series.find((s) => s.symbol === `${sym}/${QUOTE}`)!,
-          startMs,
-        )!,
-        feedDecimals: 8,
-        maxWeightBps: 4_000,
-        maxDeviationBps: 200,
-        maxStalenessSeconds: 3_600,
-        shortable: false,
-      })),
-      // Governance stays with the deployer locally: the orchestrator moves the mock feeds' prices.
-      handOverToTimelock: false,
-    },
-    "localhost",
-  );
+      nextDayMs: startMs + DAY,
+      daysDone: 0,
+      proposed: { signal: "0", execution: "0", nav: "0" },
+    };
+    line("deploy", `contracts deployed, ledger ${short(deployment.contracts.TradeLedger!.address)}`);
+    for (const w of operators)
+      await (await signers[0]!.sendTransaction({ to: w.address, value: parseEther("100") })).wait();
+  }
   const admin = signers[0]!;
   const c = {
-    deployment: deployed.deployment,
-    registry: OracleRegistry__factory.connect(await deployed.registry.getAddress(), admin),
-    ledger: TradeLedger__factory.connect(await deployed.ledger.getAddress(), admin),
-    vault: SigilVault__factory.connect(await deployed.vault.getAddress(), admin),
-    asset: MockStable__factory.connect(await deployed.asset.getAddress(), admin),
+    deployment,
+    registry: OracleRegistry__factory.connect(deployment.contracts.OracleRegistry!.address, admin),
+    ledger: TradeLedger__factory.connect(deployment.contracts.TradeLedger!.address, admin),
+    vault: SigilVault__factory.connect(deployment.contracts.SigilVault!.address, admin),
+    asset: MockStable__factory.connect(deployment.parameters.asset ?? "", admin),
   };
   mkdirSync(join(ROOT, "deployments"), { recursive: true });
   const deploymentFile = join(ROOT, "deployments/localhost.json");
-  writeFileSync(deploymentFile, JSON.stringify(reportToJson(c.deployment), null, 2) + "\n");
-  line("deploy", `contracts deployed, ledger ${short(c.deployment.contracts.TradeLedger!.address)}`);
-  for (const w of operators)
-    await (await signers[0]!.sendTransaction({ to: w.address, value: parseEther("100") })).wait();
+  writeFileSync(deploymentFile, readFileSync(deploymentCopy));
   const feeds = c.deployment.assets.map(
     (a) => new Contract(a.feed, ["function setAnswer(int256)"], signers[0]!),
   );
 
-  // 3. simulator
-  let marketTime = startMs;
+  // 3. simulator: on a restart, its accounts, orders, fills and bills as they were saved
+  const state: RunState = run!;
+  // Written once the setup (deposit, custody) is done: from then on a restart resumes the run.
+  let setupDone = resumed;
+  const saveRun = () => {
+    if (setupDone) writeAtomic(runFile, JSON.stringify(state, null, 2) + "\n");
+  };
+  /** The next sequence of a report stream: above the chain's and above anything proposed before. */
+  const nextSequence = (stream: keyof RunState["proposed"], onChain: bigint): bigint => {
+    const proposed = BigInt(state.proposed[stream]);
+    const next = (onChain > proposed ? onChain : proposed) + 1n;
+    state.proposed[stream] = next.toString();
+    saveRun(); // persisted before the proposal leaves: never proposed twice under one number
+    return next;
+  };
+  let marketTime = state.nextDayMs - DAY;
   const sim = new WeexSimulator({
     markets: series.map((s) => {
       const [b] = s.symbol.split("/");
@@ -292,9 +453,15 @@ async function main(): Promise<void> {
     seed: 7,
     accounts: [{ ...SIM_ACCOUNT, balances: { [QUOTE]: "0" } }],
     ws: { pingIntervalMs: 0 },
+    ...(resumed ? { state: loadSimState(simFile) } : {}),
   });
   await sim.start();
-  cleanups.push(() => sim.stop());
+  const saveSim = () => saveSimState(simFile, sim.exportState());
+  finalCleanups.push(async () => {
+    // Saved once nothing can trade any more (the engine and the nodes have stopped).
+    if (setupDone) saveSim();
+    await sim.stop();
+  });
   line("venue", `WEEX simulator on ${sim.url}, replaying ${series.length} assets from data/`);
 
   // 4. the engine's input snapshots, served by hash to the nodes that re-compute decisions
@@ -316,14 +483,16 @@ async function main(): Promise<void> {
   for (const [i, w] of operators.entries()) {
     const dir = join(STATE, `oracle-${i}`);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, "keystore.json"),
-      await encryptKeystoreJson({ address: w.address, privateKey: w.privateKey }, KEYSTORE_PASSWORD, {
-        scrypt: { N: 1 << 12 },
-      }),
-      { mode: 0o600 },
-    );
-    writeFileSync(join(dir, "password"), KEYSTORE_PASSWORD + "\n", { mode: 0o600 });
+    if (!resumed) {
+      writeFileSync(
+        join(dir, "keystore.json"),
+        await encryptKeystoreJson({ address: w.address, privateKey: w.privateKey }, KEYSTORE_PASSWORD, {
+          scrypt: { N: 1 << 12 },
+        }),
+        { mode: 0o600 },
+      );
+      writeFileSync(join(dir, "password"), KEYSTORE_PASSWORD + "\n", { mode: 0o600 });
+    }
     const port = await freePort();
     writeFileSync(
       join(dir, "config.json"),
@@ -401,8 +570,9 @@ async function main(): Promise<void> {
     topic: string,
     seq: bigint,
     fromBlock: number,
+    timeoutMs = 20_000,
   ): Promise<Log | undefined> {
-    const end = Date.now() + 20_000;
+    const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
       const logs = await provider.getLogs({
         address,
@@ -430,7 +600,7 @@ async function main(): Promise<void> {
       const [, lastExec] = await c.ledger.sequences();
       const report = {
         configDigest: await domainDigest(),
-        sequence: lastExec + 1n,
+        sequence: nextSequence("execution", lastExec),
         deadline: BigInt(Math.floor(Date.now() / 1000)) + 120n,
         execution,
       };
@@ -472,7 +642,7 @@ async function main(): Promise<void> {
       writeVenueFile();
       const report = {
         configDigest: await domainDigest(),
-        sequence: (await c.vault.navSequence()) + 1n,
+        sequence: nextSequence("nav", await c.vault.navSequence()),
         deadline: BigInt(Math.floor(Date.now() / 1000)) + 120n,
         nav: stamped,
       };
@@ -506,6 +676,8 @@ async function main(): Promise<void> {
   }
 
   function writeVenueFile(): void {
+    // The simulator's state is saved whenever the nodes are shown the venue: before every report.
+    if (setupDone) saveSim();
     // What the oracle nodes check against: the simulator's own book-keeping (not the engine's store),
     // converted exactly as the engine converts what ccxt reads from the same venue.
     const acct = sim.account(SIM_ACCOUNT.name);
@@ -534,12 +706,10 @@ async function main(): Promise<void> {
         });
       }
     }
-    writeFileSync(
-      venueFile + ".tmp",
+    writeAtomic(
+      venueFile,
       JSON.stringify({ prices, fills, equity: toTokenUnits(equity.toFixed(DECIMALS), DECIMALS).toString() }),
     );
-    // rename: a node never reads a half-written file
-    spawnSync("mv", [venueFile + ".tmp", venueFile]);
   }
   const fmtUsd = (v: bigint) => `$${(Number(v) / 10 ** DECIMALS).toFixed(2)}`;
 
@@ -576,12 +746,15 @@ async function main(): Promise<void> {
     },
   });
   cleanups.push(() => engine.close());
-  writeFileSync(
-    join(STATE, "run.json"),
-    JSON.stringify({ rpcUrl, deploymentFile, nodeUrls, startedAt: new Date().toISOString() }, null, 2),
-  );
 
-  // 7. demo staker deposit, epoch 0 settles it, custodian funds the venue
+  // 7. first start only: demo staker deposit, epoch 0 settles it, custodian funds the venue
+  await engine.engine.start();
+  if (!resumed) await setUp();
+  setupDone = true;
+  saveSim();
+  saveRun();
+
+  async function setUp(): Promise<void> {
   const staker = signers[6]!;
   const stable = c.asset.connect(staker);
   await (
@@ -593,7 +766,6 @@ async function main(): Promise<void> {
     "vault",
     `demo staker ${short(await staker.getAddress())} requested a deposit of ${fmtUsd(DEMO_DEPOSIT)}`,
   );
-  await engine.engine.start();
   await engine.engine.reportNav(Number(await c.vault.currentEpoch()));
   const toVenue = (DEMO_DEPOSIT * 8_000n) / 10_000n;
   const custodian = signers[5]!;
@@ -601,6 +773,7 @@ async function main(): Promise<void> {
   await tx.wait();
   sim.credit(SIM_ACCOUNT.name, QUOTE, (Number(toVenue) / 10 ** DECIMALS).toFixed(DECIMALS), tx.hash);
   line("custody", `${fmtUsd(toVenue)} vault → venue (tx ${short(tx.hash)})`);
+  }
 
   // 8. the accelerated clock: one trading day per `dayMs`
   const runLog = RunLogWriter.open(join(STATE, "run_log.jsonl"));
@@ -616,9 +789,17 @@ async function main(): Promise<void> {
     maxWeight: Math.min(...c.deployment.assets.map((a) => a.maxWeightBps)) / 10_000,
   };
   const lastDay = Math.min(...series.map((s) => s.candles.at(-1)!.timestamp + DAY));
+  if (resumed)
+    line(
+      "state",
+      `resumed after ${state.daysDone} trading days at ${new Date(state.nextDayMs - DAY).toISOString().slice(0, 10)}${state.current ? " (that day was under way: what reached the chain is not redone)" : ""}`,
+    );
   let day = 0;
-  for (let t = startMs + DAY; t <= lastDay && day < maxDays && !stopping; t += DAY, day++) {
+  replaying = true;
+  for (let t = state.nextDayMs; t <= lastDay && day < maxDays && !stopping && !stopRequested; t += DAY, day++) {
     const tick = Date.now();
+    if (state.current?.dayMs !== t) state.current = { dayMs: t };
+    saveRun();
     marketTime = t;
     marketDay = new Date(t - DAY).toISOString().slice(0, 10);
     // Reference feeds follow the replayed closes (the mock Chainlink aggregators of the local chain).
@@ -645,14 +826,46 @@ async function main(): Promise<void> {
       for (const x of r.refusals) line("refused", JSON.stringify(x));
       if (r.complete) break;
     }
-    if (day > 0 && day % epochDays === 0) await engine.engine.reportNav(Number(await c.vault.currentEpoch()));
+    if (state.daysDone > 0 && state.daysDone % epochDays === 0) await settleEpoch();
+    state.nextDayMs = t + DAY;
+    state.daysDone += 1;
+    delete state.current;
+    saveSim();
+    saveRun();
     const rest = dayMs - (Date.now() - tick);
-    if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+    if (rest > 0 && !stopRequested) await new Promise((r) => setTimeout(r, rest));
   }
-  line("done", `replayed ${day} trading days`);
+  replaying = false;
+  line("done", `replayed ${day} trading days (${state.daysDone} in all in ${STATE})`);
   await shutdown(0);
 
+  /** Epoch end: one NAV report, unless this day's already settled the epoch before a restart. */
+  async function settleEpoch(): Promise<void> {
+    const epoch = await c.vault.currentEpoch();
+    const cur = state.current!;
+    if (cur.navEpoch !== undefined && epoch > BigInt(cur.navEpoch)) {
+      line("nav", `epoch ${cur.navEpoch} already settled before the restart`);
+      return;
+    }
+    cur.navEpoch = epoch.toString();
+    saveRun();
+    await engine.engine.reportNav(Number(epoch));
+  }
+
   async function decideAndSignal(t: number): Promise<void> {
+    const cur = state.current!;
+    if (cur.signalSequence !== undefined) {
+      // This day's signal was proposed before a restart: if it reached the chain, it is not redone.
+      const seq = BigInt(cur.signalSequence);
+      const topics = [L.getEvent("SignalAccepted")!.topicHash, L.getEvent("SignalRejected")!.topicHash];
+      const found = await Promise.all(
+        topics.map((topic) => waitLog(ledgerAddr, topic, seq, c.deployment.contracts.TradeLedger!.block, 3_000)),
+      );
+      if (found.some((l) => l !== undefined)) {
+        line("signal", `#${seq} already on-chain (proposed before the restart): not decided again`);
+        return;
+      }
+    }
     const holdings: Record<string, number> = {};
     for (const sym of SYMBOLS) {
       const q = total(sym);
@@ -681,9 +894,12 @@ async function main(): Promise<void> {
       "all cash";
     line("decide", `run ${short(record.hash)} inputs ${short(inputsHash)} → ${desc}`);
     const [lastSig] = await c.ledger.sequences();
+    const sequence = nextSequence("signal", lastSig);
+    cur.signalSequence = sequence.toString();
+    saveRun();
     const report = {
       configDigest: await domainDigest(),
-      sequence: lastSig + 1n,
+      sequence,
       deadline: BigInt(Math.floor(Date.now() / 1000)) + 120n,
       signal: {
         runHash: record.hash,

@@ -1,8 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { expect } from "chai";
+import { Interface, JsonRpcProvider, keccak256, toUtf8Bytes } from "ethers";
+import { readJournal } from "../../offchain/devchain/ChainJournal.js";
+import { jsonRpc } from "../../offchain/devchain/jsonRpc.js";
+import { replayJournal } from "../../offchain/devchain/replayJournal.js";
+import { loadSimState } from "../../offchain/venue/weex/simStateFile.js";
+import { TradeLedger__factory } from "../../types/ethers-contracts/index.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const TSX = join(ROOT, "node_modules/tsx/dist/cli.mjs");
@@ -29,6 +36,9 @@ describe("npm start: the whole system, locally", function () {
   this.timeout(120_000);
   const dir = mkdtempSync(join(tmpdir(), "sigil-system-"));
   let run: ReturnType<typeof runSystem> | undefined;
+  let chain: ChildProcess | undefined;
+  /** Console text of every run, in order. */
+  const outputs: string[] = [];
 
   after(() => {
     // Whatever happened, no child of the system survives the test (negative pid: the process group).
@@ -39,8 +49,13 @@ describe("npm start: the whole system, locally", function () {
         // already gone
       }
     }
+    chain?.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   });
+
+  const orderIds = (text: string) => [...text.matchAll(/^\s*[\d.]+s \S+\s+order\s+(\S+)\s/gm)].map((m) => m[1]!);
+  const signalSeqs = (text: string) =>
+    [...text.matchAll(/signal\s+#(\d+) (?:ACCEPTED|REJECTED) on-chain/g)].map((m) => Number(m[1]));
 
   it("runs decisions through the oracle nodes to the chain and the simulator, and settles an epoch", async function () {
     run = runSystem(dir, ["--fresh", "--days", "4", "--day-ms", "1200", "--epoch-days", "2"]);
@@ -59,5 +74,119 @@ describe("npm start: the whole system, locally", function () {
     expect(ids.length).to.be.greaterThan(0);
     expect(new Set(ids).size).to.equal(ids.length);
     expect(text).to.match(/all children stopped/);
+    outputs.push(text);
+  });
+
+  it("a restart resumes the run: chain rebuilt, clock continued, nothing proposed or ordered twice", async function () {
+    run = runSystem(dir, ["--days", "3", "--day-ms", "1200", "--epoch-days", "2"]);
+    const code = await run.done;
+    const text = run.out.join("");
+    expect(code, text).to.equal(0);
+    expect(text).to.match(/chain\s+rebuilt from .*chain\.jsonl: \d+ blocks, \d+ transactions in \d+ ms, state roots equal/);
+    expect(text).to.match(/resumed after 4 trading days at 2023-01-20/);
+    expect(text).to.match(/deploy\s+resumed: contracts of the previous run/);
+    // No second deposit or custody move, and the replay clock goes on from the fifth day.
+    expect(text).to.not.match(/requested a deposit|vault → venue/);
+    expect(text).to.match(/2023-01-20 decide/);
+    expect(text).to.not.match(/2023-01-1\d decide/);
+    // Sequences continue on-chain; epoch 3 settles (day 6 of the run).
+    const before = signalSeqs(outputs.join(""));
+    const after = signalSeqs(text);
+    expect(after.length).to.be.greaterThan(0);
+    expect(Math.min(...after)).to.be.greaterThan(Math.max(...before));
+    expect(text).to.match(/nav\s+epoch \d+ settled/);
+    const ids = orderIds(outputs.join("") + text);
+    expect(new Set(ids).size).to.equal(ids.length);
+    outputs.push(text);
+  });
+
+  it("Ctrl-C finishes the trading day and stops everything in order; the next start resumes after it", async function () {
+    run = runSystem(dir, ["--days", "20", "--day-ms", "1500", "--epoch-days", "2"]);
+    const current = run;
+    // Interrupt in the middle of a trading day: once its signal is on-chain, before its orders.
+    await new Promise<void>((res, rej) => {
+      const t = setInterval(() => {
+        if (/signal\s+#\d+ (ACCEPTED|REJECTED)/.test(current.out.join(""))) {
+          clearInterval(t);
+          current.child.kill("SIGINT");
+          res();
+        }
+        if (current.child.exitCode !== null) (clearInterval(t), rej(new Error(current.out.join(""))));
+      }, 20);
+    });
+    expect(await run.done, run.out.join("")).to.equal(0);
+    const stopped = run.out.join("");
+    expect(stopped).to.match(/finishing the current trading day, then stopping/);
+    expect(stopped).to.match(/replayed 1 trading days/);
+    expect(stopped).to.match(/all children stopped/);
+    outputs.push(stopped);
+
+    run = runSystem(dir, ["--days", "2", "--day-ms", "1200", "--epoch-days", "2"]);
+    expect(await run.done, run.out.join("")).to.equal(0);
+    const resumed = run.out.join("");
+    expect(resumed).to.match(/resumed after 8 trading days at 2023-01-24/);
+    outputs.push(resumed);
+    const all = outputs.join("");
+    const ids = orderIds(all);
+    expect(new Set(ids).size).to.equal(ids.length);
+    const seqs = signalSeqs(all);
+    expect(new Set(seqs).size).to.equal(seqs.length);
+    // One decision per trading day across all the runs.
+    const days = [...all.matchAll(/(\d{4}-\d{2}-\d{2}) decide/g)].map((m) => m[1]!);
+    expect(new Set(days).size).to.equal(days.length);
+    expect(days).to.have.length(10);
+  });
+
+  it("the journaled chain, replayed, records every venue fill exactly once", async function () {
+    const journal = readJournal(join(dir, "chain.jsonl"));
+    const port = await freePort();
+    chain = spawn(
+      process.execPath,
+      [join(ROOT, "node_modules/hardhat/dist/src/cli.js"), "--network", "sigilNode", "node", "--port", String(port)],
+      { cwd: ROOT, env: { ...process.env, SIGIL_GENESIS_TIME: String(journal.header.genesisTime) }, stdio: "ignore" },
+    );
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      try {
+        await jsonRpc(url, "eth_blockNumber");
+        break;
+      } catch (e) {
+        if (i > 300) throw e;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    await replayJournal(url, journal);
+    const deployment = JSON.parse(readFileSync(join(dir, "deployment.json"), "utf8")) as {
+      contracts: { TradeLedger: { address: string; block: number } };
+    };
+    const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true });
+    const ledger: Interface = TradeLedger__factory.createInterface();
+    const logs = await provider.getLogs({
+      address: deployment.contracts.TradeLedger.address,
+      topics: [ledger.getEvent("TradeRecorded")!.topicHash],
+      fromBlock: deployment.contracts.TradeLedger.block,
+    });
+    provider.destroy();
+    const recorded = logs
+      .map((l) => ledger.parseLog(l)!.args.getValue("record") as { orderRef: string; quantityE8: bigint })
+      .map((r) => `${r.orderRef}:${r.quantityE8 < 0n ? -r.quantityE8 : r.quantityE8}`)
+      .sort();
+    const sim = loadSimState(join(dir, "weex-sim.json"))!;
+    const venue = simFills(sim)
+      .map((f) => `${keccak256(toUtf8Bytes(f.clientOrderId))}:${f.qtyE8}`)
+      .sort();
+    expect(recorded.length).to.be.greaterThan(0);
+    expect(recorded).to.deep.equal(venue);
   });
 });
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once("error", rej);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => res(port));
+    });
+  });
+}
