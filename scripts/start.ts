@@ -728,6 +728,8 @@ async function main(): Promise<void> {
     namespace: "sg",
     reports,
     navReports,
+    // Fills the ledger already recorded (a crash after a report landed) are marked, not re-sent.
+    ledger: { provider, address: ledgerAddr, fromBlock: c.deployment.contracts.TradeLedger!.block },
     urls: sim.ccxtUrls() as unknown as Record<string, unknown>,
     credentials: new VenueCredentials("trading", {
       apiKey: SIM_ACCOUNT.apiKey,

@@ -26,6 +26,8 @@ import { CcxtVenue, createCcxtExchange } from "../execution/CcxtVenue.js";
 import { ExecutionEngine } from "../execution/ExecutionEngine.js";
 import type { ExecutionLimits } from "../execution/ExecutionLimits.js";
 import type { KillLevelSource } from "../execution/KillLevelSource.js";
+import { LedgerFillIndex } from "../execution/LedgerFillIndex.js";
+import type { LedgerFillIndexOptions } from "../execution/LedgerFillIndex.js";
 import { OrderStore } from "../execution/OrderStore.js";
 import type { ExecutionReportSink, NavReportSink } from "../execution/ReportSinks.js";
 import { ShadowTradingVenue } from "../execution/ShadowTradingVenue.js";
@@ -199,6 +201,12 @@ export interface ExecutionWiringBase {
   readonly namespace: string;
   readonly reports: ExecutionReportSink;
   readonly navReports?: NavReportSink;
+  /**
+   * The `TradeLedger` the execution reports land in. When known, fills it already recorded are
+   * marked reported instead of being sent again (a crash between a report landing and the store
+   * marking it); `skipRecordedFills: false` turns that off.
+   */
+  readonly ledger?: LedgerFillIndexOptions & { readonly skipRecordedFills?: boolean };
   /** Quote currency of the venue account (default USDT). */
   readonly quote?: string;
   /** Wall clock with sleep (default the system clock). */
@@ -267,6 +275,9 @@ function wireExecution(
     namespace: w.namespace,
     reports: w.reports,
     ...(w.navReports ? { navReports: w.navReports } : {}),
+    ...(w.ledger && w.ledger.skipRecordedFills !== false
+      ? { recordedFills: new LedgerFillIndex(w.ledger) }
+      : {}),
     ...(w.orderType ? { orderType: w.orderType } : {}),
     ...(w.staleOrderMs !== undefined ? { staleOrderMs: w.staleOrderMs } : {}),
     ...(w.nav ? { nav: w.nav } : {}),

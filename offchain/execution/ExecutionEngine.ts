@@ -3,6 +3,7 @@ import type { Clock } from "../data/Clock.js";
 import type { AccountState, OrderReason, OrderRequest } from "../engine/ExecutionVenue.js";
 import { canonicalJson } from "../runlog/canonicalJson.js";
 import type { Execution, Fill as ReportFill, Nav } from "../protocol/reportTypes.js";
+import { fillHash } from "../protocol/signatures.js";
 import { unpackTargets } from "../protocol/targets.js";
 import { msToSeconds, priceToE8, toFixed, toTokenUnits } from "../protocol/units.js";
 import { applyKillSwitch } from "../strategy/applyKillSwitch.js";
@@ -13,6 +14,7 @@ import { OrderOutcomeUnknownError, OrderRejectedError, RetryableVenueError } fro
 import { checkOrderLimits } from "./ExecutionLimits.js";
 import type { ExecutionLimits, LegRefusal } from "./ExecutionLimits.js";
 import type { KillLevelSource } from "./KillLevelSource.js";
+import type { RecordedFills } from "./LedgerFillIndex.js";
 import type { OrderStore, StoredOrder } from "./OrderStore.js";
 import type { ExecutionReportSink, NavReportSink } from "./ReportSinks.js";
 import type { AcceptedSignal, SignalSource } from "./SignalSource.js";
@@ -30,6 +32,12 @@ export interface ExecutionEngineOptions {
   readonly namespace: string;
   readonly reports: ExecutionReportSink;
   readonly navReports?: NavReportSink;
+  /**
+   * Fills the ledger already holds (`LedgerFillIndex`). When set, `reportFills()` marks fills found
+   * on-chain as reported instead of sending them again: a crash after a report landed but before the
+   * store marked it converges on the next tick instead of recording the fills twice.
+   */
+  readonly recordedFills?: RecordedFills;
   /** NAV (quote) that target weights are fractions of; default: venue equity marked at last prices. */
   readonly nav?: () => Promise<number>;
   /** Order type for rebalances (default market). Limit orders rest at the last price. */
@@ -245,7 +253,11 @@ export class ExecutionEngine {
     return this.result(signal, level, placed, refusals, dust, stillWorking);
   }
 
-  /** Fills not yet reported, grouped per signal, handed to the sink; marked only once accepted. */
+  /**
+   * Fills not yet reported, grouped per signal, handed to the sink; marked only once accepted. With
+   * `recordedFills`, fills the ledger already holds are marked without being sent, only the rest
+   * goes out, and a group left empty is not sent at all.
+   */
   async reportFills(): Promise<Execution[]> {
     const bySignal = new Map<number, ReturnType<OrderStore["unreportedFills"]>>();
     for (const f of this.o.store.unreportedFills()) {
@@ -255,35 +267,54 @@ export class ExecutionEngine {
     }
     const sent: Execution[] = [];
     for (const [sequence, fills] of bySignal) {
-      const execution: Execution = {
-        signalSequence: BigInt(sequence),
-        fills: fills.map((f): ReportFill => ({
-          asset: f.asset,
-          quantityE8: (f.side === "buy" ? 1n : -1n) * toFixed(f.amount, 8),
-          priceE8: priceToE8(f.price),
-          feeE8: toFixed(f.fee, 8),
-          orderRef: orderRef(f.clientOrderId),
-          timestamp: msToSeconds(f.timestamp),
-        })),
-      };
+      const entries = reportEntries(fills);
+      let onChain: ReadonlySet<string> = new Set();
+      if (this.o.recordedFills) {
+        try {
+          onChain = await this.o.recordedFills.recorded(
+            BigInt(sequence),
+            entries.map((e) => e.fill),
+          );
+        } catch (e) {
+          // Not knowing what the ledger holds, sending could record a fill twice: try next tick.
+          this.log("report-failed", {
+            sequence,
+            error: `ledger lookup: ${e instanceof Error ? e.message : String(e)}`,
+          });
+          continue;
+        }
+      }
+      const recorded = entries.filter((e) => onChain.has(e.hash));
+      const pending = entries.filter((e) => !onChain.has(e.hash));
+      if (recorded.length > 0) {
+        // A report that landed before the process could mark it (crash window): mark, do not re-send.
+        const batch = this.nextReportBatch();
+        const tradeIds = recorded.flatMap((e) => e.tradeIds);
+        this.o.store.markReported(tradeIds, batch);
+        this.log("fills-already-recorded", { sequence, batch, tradeIds });
+      }
+      if (pending.length === 0) continue;
+      const execution: Execution = { signalSequence: BigInt(sequence), fills: pending.map((e) => e.fill) };
       try {
         await this.o.reports.submitExecution(execution);
       } catch (e) {
-        // Kept unreported: the next tick tries again (the node dedupes by orderRef and trade).
+        // Kept unreported: the next tick tries again (fills that landed meanwhile are found by recordedFills).
         this.log("report-failed", { sequence, error: e instanceof Error ? e.message : String(e) });
         continue;
       }
-      const batch = Number(this.o.store.getCursor("report-batch") ?? 0) + 1;
-      this.o.store.transaction(() => {
-        this.o.store.setCursor("report-batch", String(batch));
-      });
       this.o.store.markReported(
-        fills.map((f) => f.tradeId),
-        batch,
+        pending.flatMap((e) => e.tradeIds),
+        this.nextReportBatch(),
       );
       sent.push(execution);
     }
     return sent;
+  }
+
+  private nextReportBatch(): number {
+    const batch = Number(this.o.store.getCursor("report-batch") ?? 0) + 1;
+    this.o.store.setCursor("report-batch", String(batch));
+    return batch;
   }
 
   /** Epoch end: venue equity (balances marked at the venue's last prices) → NAV payload. */
@@ -498,6 +529,36 @@ function capQuantity(
   const maxQ = limits.maxOrderQuantity?.[leg.symbol];
   if (maxQ !== undefined) q = Math.min(q, maxQ);
   return Math.abs(roundToStep(q, rules?.amountStep ?? 0));
+}
+
+/**
+ * Stored fills in protocol units, one entry per distinct fill hash. Two venue trades identical in
+ * every reported field (same order, second, quantity, price and fee) would be one fact to the ledger
+ * and a duplicate to the nodes, so they go out merged (quantities and fees summed).
+ */
+function reportEntries(
+  fills: ReturnType<OrderStore["unreportedFills"]>,
+): { fill: ReportFill; hash: string; tradeIds: string[] }[] {
+  const byHash = new Map<string, { fill: ReportFill; tradeIds: string[] }>();
+  for (const f of fills) {
+    const fill: ReportFill = {
+      asset: f.asset,
+      quantityE8: (f.side === "buy" ? 1n : -1n) * toFixed(f.amount, 8),
+      priceE8: priceToE8(f.price),
+      feeE8: toFixed(f.fee, 8),
+      orderRef: orderRef(f.clientOrderId),
+      timestamp: msToSeconds(f.timestamp),
+    };
+    const hash = fillHash(fill);
+    const same = byHash.get(hash);
+    if (same) {
+      same.fill.quantityE8 += fill.quantityE8;
+      same.fill.feeE8 += fill.feeE8;
+      same.tradeIds.push(f.tradeId);
+    } else byHash.set(hash, { fill, tradeIds: [f.tradeId] });
+  }
+  // Re-hashed after merging: a merged fill is a different struct.
+  return [...byHash.values()].map((e) => ({ ...e, hash: fillHash(e.fill) }));
 }
 
 /** Cash plus positions marked at `prices`. */

@@ -3,9 +3,10 @@ import type { Log } from "ethers";
 import type { OrderStore } from "./OrderStore.js";
 import type { AcceptedSignal, SignalSource } from "./SignalSource.js";
 
-/** The `SignalAccepted` event of `contracts/ledger/TradeLedger.sol`. */
+/** The `SignalAccepted` and `TradeRecorded` events of `contracts/ledger/TradeLedger.sol`. */
 export const TRADE_LEDGER_EVENTS = new Interface([
   "event SignalAccepted(uint64 indexed sequence, bytes32 indexed reportHash, tuple(bytes32 runHash, bytes32 inputsHash, bytes32 modelHash, uint64 timestamp, uint8 flags, uint256 targets) signal, bytes32 head)",
+  "event TradeRecorded(uint64 indexed executionSequence, uint64 indexed signalSequence, uint8 indexed asset, bytes32 fillHash, tuple(uint8 asset, int128 quantityE8, uint64 priceE8, uint64 feeE8, bytes32 orderRef, uint64 timestamp) record, int256 positionE8, uint16 violations, bytes32 head)",
 ]);
 
 /** The part of an ethers `Provider` this source needs. */

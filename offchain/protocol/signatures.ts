@@ -1,11 +1,12 @@
 import { TypedDataEncoder, concat, getBytes, recoverAddress } from "ethers";
 import {
+  Stream,
   payloadTypes,
   primaryType,
   reportTypes,
+  type Fill,
   type ReportDomain,
   type ReportOf,
-  type Stream,
 } from "./reportTypes.js";
 
 /** Anything that can sign EIP-712 typed data for a known address (an ethers Wallet, a keystore signer). */
@@ -54,6 +55,16 @@ export function payloadStructHash<S extends Stream>(stream: S, payload: unknown)
     p.types as unknown as Record<string, Array<{ name: string; type: string }>>,
     payload as Record<string, unknown>,
   );
+}
+
+const fillTypes = { Fill: [...reportTypes[Stream.Execution].Fill] };
+
+/**
+ * EIP-712 struct hash of one fill: `ReportTypes.hashFill` on-chain, the `fillHash` of the ledger's
+ * `TradeRecorded` event (pinned by the golden vectors' `fillHashes`).
+ */
+export function fillHash(fill: Fill): string {
+  return TypedDataEncoder.hashStruct("Fill", fillTypes, fill as unknown as Record<string, unknown>);
 }
 
 /** One operator's signature over `report`. */

@@ -1,4 +1,5 @@
 import { Contract, type Provider } from "ethers";
+import { LedgerFillIndex } from "../../offchain/execution/LedgerFillIndex.js";
 import { Stream } from "../../offchain/protocol/reportTypes.js";
 import {
   OperatorBonds__factory,
@@ -43,6 +44,7 @@ export class ChainView {
   /** Absent when the deployment file names no OperatorBonds. */
   readonly bonds: OperatorBonds | undefined;
   private operatorCache: OperatorSet | undefined;
+  private readonly fills: LedgerFillIndex;
 
   constructor(
     readonly provider: Provider,
@@ -53,6 +55,11 @@ export class ChainView {
     this.vault = SigilVault__factory.connect(deployment.vault, provider);
     this.policy = RiskPolicy__factory.connect(deployment.policy, provider);
     this.bonds = deployment.bonds ? OperatorBonds__factory.connect(deployment.bonds, provider) : undefined;
+    this.fills = new LedgerFillIndex({
+      provider,
+      address: deployment.ledger,
+      fromBlock: deployment.ledgerBlock ?? 0,
+    });
   }
 
   async configDigest(): Promise<string> {
@@ -144,5 +151,13 @@ export class ChainView {
    * ledger records unknown signals as violations, so a node only checks that the signal exists. */
   async signalSequence(): Promise<bigint> {
     return (await this.ledger.sequences())[0];
+  }
+
+  /**
+   * Fills the ledger recorded for `signalSequence` (its `TradeRecorded` logs, filtered by that
+   * indexed topic): fill hash (`ReportTypes.hashFill`) → execution sequence that recorded it.
+   */
+  async recordedFills(signalSequence: bigint): Promise<Map<string, bigint>> {
+    return this.fills.recordings(signalSequence);
   }
 }

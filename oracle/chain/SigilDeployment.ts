@@ -30,6 +30,8 @@ export interface SigilDeployment {
   chainId: number;
   registry: string;
   ledger: string;
+  /** Block the ledger was deployed at (where a search of its logs starts; 0 when unknown). */
+  ledgerBlock?: number;
   vault: string;
   policy: string;
   /** OperatorBonds, where equivocation proofs go. */
@@ -44,6 +46,7 @@ export function parseDeployment(json: unknown): SigilDeployment {
     chainId: d.chainId,
     registry: d.contracts.OracleRegistry.address,
     ledger: d.contracts.TradeLedger.address,
+    ledgerBlock: d.contracts.TradeLedger.block,
     vault: d.contracts.SigilVault.address,
     policy: d.contracts.RiskPolicy.address,
     ...(d.contracts.OperatorBonds ? { bonds: d.contracts.OperatorBonds.address } : {}),

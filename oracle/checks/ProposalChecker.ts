@@ -6,6 +6,7 @@ import {
   type SignalReport,
 } from "../../offchain/protocol/reportTypes.js";
 import { MAX_ASSETS, targetOf, unpackTargets } from "../../offchain/protocol/targets.js";
+import { fillHash } from "../../offchain/protocol/signatures.js";
 import { BPS, toE8 } from "../../offchain/protocol/units.js";
 import { violationName } from "../../offchain/protocol/violations.js";
 import type { ChainView } from "../chain/ChainView.js";
@@ -247,7 +248,10 @@ export class ProposalChecker {
     return { recomputed: false };
   }
 
-  /** An execution: header, the signal it executes exists, and every fill matches the venue's record. */
+  /**
+   * An execution: header, the signal it executes exists, no fill twice (in the report or on-chain
+   * already), and every fill matches the venue's record.
+   */
   async checkExecution(p: ExecutionProposal): Promise<void> {
     const { report, context } = p;
     await this.checkHeader(Stream.Execution, report);
@@ -256,10 +260,32 @@ export class ProposalChecker {
     if (signalSeq === 0n || signalSeq > lastSignal) {
       refuse(RefusalReason.SignalUnknown, `signal ${signalSeq} is not on-chain (last ${lastSignal})`);
     }
+    // A fill is identified by its EIP-712 struct hash, the `fillHash` the ledger's TradeRecorded carries.
+    const hashes = report.execution.fills.map(fillHash);
+    const first = new Map<string, number>();
+    for (const [i, h] of hashes.entries()) {
+      const j = first.get(h);
+      if (j !== undefined) refuse(RefusalReason.DuplicateFill, `fill ${i} repeats fill ${j}`);
+      first.set(h, i);
+    }
+    // Recording a fill again would double its position and P&L (an engine that crashed after its
+    // report landed re-sends it under a new execution sequence): look up what the ledger holds.
+    const recorded = (async () => {
+      const onChain = await fromChain(this.d.chain.recordedFills(signalSeq), "recorded fills");
+      for (const [i, h] of hashes.entries()) {
+        const by = onChain.get(h);
+        if (by !== undefined) {
+          refuse(
+            RefusalReason.FillAlreadyRecorded,
+            `fill ${i} is already on-chain: recorded by execution ${by} (signal ${signalSeq})`,
+          );
+        }
+      }
+    })();
     // Price deviations and size breaches are not refused: fills are facts, and the ledger records
     // them with their violations (and trips the breaker). What a node vouches for is that they happened.
     const now = this.nowSeconds();
-    await Promise.all(
+    const venue = Promise.all(
       report.execution.fills.map(async (f, i) => {
         const order = context.orders[i]!;
         if (keccak256(toUtf8Bytes(order.clientOrderId)) !== f.orderRef) {
@@ -291,6 +317,7 @@ export class ProposalChecker {
           );
       }),
     );
+    await inOrder([recorded, venue]);
   }
 
   /** A NAV report: header, the vault's current epoch, valuation time, equity against the venue's balance. */

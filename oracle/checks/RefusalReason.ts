@@ -22,6 +22,8 @@ export const RefusalReason = {
   SnapshotInvalid: "snapshot_invalid",
   SignalUnknown: "signal_unknown",
   FillMismatch: "fill_mismatch",
+  DuplicateFill: "duplicate_fill",
+  FillAlreadyRecorded: "fill_already_recorded",
   WrongEpoch: "wrong_epoch",
   EquityMismatch: "equity_mismatch",
   Equivocation: "equivocation",

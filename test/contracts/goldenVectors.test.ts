@@ -26,7 +26,12 @@ import {
   type Signal,
   type SignalReport,
 } from "../../offchain/protocol/reportTypes.js";
-import { payloadStructHash, reportDigest, reportStructHash } from "../../offchain/protocol/signatures.js";
+import {
+  fillHash,
+  payloadStructHash,
+  reportDigest,
+  reportStructHash,
+} from "../../offchain/protocol/signatures.js";
 import { unpackTargets } from "../../offchain/protocol/targets.js";
 import {
   BPS,
@@ -303,6 +308,8 @@ describe("golden vectors", () => {
         expect(
           report.execution.fills.map((f) => TypedDataEncoder.hashStruct("Fill", fillTypes, f)),
         ).to.deep.equal(v.fillHashes);
+        // What the ledger's TradeRecorded carries as `fillHash` (oracle and engine dedupe by it).
+        expect(report.execution.fills.map(fillHash)).to.deep.equal(v.fillHashes);
         expect(payloadStructHash(Stream.Execution, report.execution)).to.equal(v.payloadHash);
         expect(reportStructHash(Stream.Execution, report)).to.equal(v.structHash);
         expect(reportDigest(Stream.Execution, fixedDomain, report)).to.equal(v.digest);
@@ -362,6 +369,7 @@ describe("golden vectors", () => {
         const { hasher } = await chain();
         const fills = await Promise.all(report.execution.fills.map((f) => hasher.hashFill(f)));
         expect(fills).to.deep.equal(v.fillHashes);
+        expect(fills).to.deep.equal(report.execution.fills.map(fillHash)); // TS fillHash = ReportTypes.hashFill
         expect(await hasher.hashExecution(report.execution)).to.equal(v.payloadHash);
         expect(await hasher.hashExecutionReport(report)).to.equal(v.structHash);
         expect(

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Stream } from "../../offchain/protocol/reportTypes.js";
-import { packSignatures, reportDigest, signReport } from "../../offchain/protocol/signatures.js";
+import { fillHash, packSignatures, reportDigest, signReport } from "../../offchain/protocol/signatures.js";
 import { reportDomain } from "../../offchain/protocol/reportTypes.js";
 import { packTargets } from "../../offchain/protocol/targets.js";
 import { SignatureGossip } from "../../oracle/gossip/SignatureGossip.js";
@@ -381,6 +381,61 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     h.venue.fills.delete(`venue-x-${seq}`);
     const r = await post(`${nodes[0]!.url}/v1/proposals/execution`, bogus.body);
     expect(r.body.refused).to.equal("fill_mismatch");
+  });
+
+  it("refuses an execution report that would record a fill again, or carries one fill twice", async () => {
+    const signalSeq = (await h.contracts.ledger.sequences())[2];
+    const seq = (await h.contracts.ledger.sequences())[1] + 1n;
+    const landed = await h.executionProposal(seq, signalSeq, [
+      { asset: 3, quantityE8: 2n * 10n ** 8n, orderId: `d-${seq}` },
+    ]);
+    for (const r of await proposeTo(nodes, Stream.Execution, landed.body))
+      expect(r.status, JSON.stringify(r.body)).to.equal(200);
+    await waitFor(async () => (await h.contracts.ledger.sequences())[1] >= seq);
+
+    // The engine crashed before marking it and re-sends it (plus a new fill) under the next sequence.
+    const fresh = await h.executionProposal(seq + 1n, signalSeq, [
+      { asset: 3, quantityE8: 10n ** 8n, orderId: `e-${seq}` },
+    ]);
+    const again = {
+      ...fresh.report,
+      execution: {
+        signalSequence: signalSeq,
+        fills: [...fresh.report.execution.fills, ...landed.report.execution.fills],
+      },
+    };
+    const body = {
+      report: reportToJson(again),
+      context: { orders: [...fresh.body.context.orders, ...landed.body.context.orders] },
+    };
+    const n = nodes[1]!;
+    const r = await post(`${n.url}/v1/proposals/execution`, body);
+    expect(r.status).to.equal(422);
+    expect(r.body.refused).to.equal("fill_already_recorded");
+    expect(String(r.body.detail)).to.include("fill 1").and.include(`execution ${seq}`);
+    expect(
+      await metricValue(n, "oracle_reports_refused_total", { reason: "fill_already_recorded" }),
+    ).to.equal(1);
+
+    // The same fill twice in one report.
+    const twice = await h.executionProposal(seq + 1n, signalSeq, [
+      { asset: 3, quantityE8: 10n ** 8n, orderId: `t-${seq}` },
+      { asset: 3, quantityE8: 10n ** 8n, orderId: `t-${seq}` },
+    ]);
+    const d = await post(`${n.url}/v1/proposals/execution`, twice.body);
+    expect(d.body.refused).to.equal("duplicate_fill");
+    expect(String(d.body.detail)).to.include("fill 1 repeats fill 0");
+    expect(await metricValue(n, "oracle_reports_refused_total", { reason: "duplicate_fill" })).to.equal(1);
+
+    // Neither was signed: the fill was recorded once, and the new fill still goes through on its own.
+    expect(
+      (await h.contracts.ledger.queryFilter(h.contracts.ledger.filters.TradeRecorded(undefined, signalSeq)))
+        .map((e) => e.args.fillHash)
+        .filter((x) => x === fillHash(landed.report.execution.fills[0]!)),
+    ).to.have.length(1);
+    for (const res of await proposeTo(nodes, Stream.Execution, fresh.body))
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    await waitFor(async () => (await h.contracts.ledger.sequences())[1] >= seq + 1n);
   });
 
   it("serves /health and Prometheus /metrics", async () => {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { zeroPadValue } from "ethers";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { AssetList } from "../../../offchain/execution/AssetList.js";
 import { executionLimits } from "../../../offchain/execution/ExecutionLimits.js";
 import { InMemoryReportSink } from "../../../offchain/execution/InMemoryReportSink.js";
 import { InMemorySignalSource } from "../../../offchain/execution/InMemorySignalSource.js";
+import { TRADE_LEDGER_EVENTS } from "../../../offchain/execution/LedgerSignalSource.js";
 import { StaticKillLevel } from "../../../offchain/execution/KillLevelSource.js";
 import { VenueCredentials } from "../../../offchain/execution/VenueCredentials.js";
 import { packTargets } from "../../../offchain/protocol/targets.js";
@@ -16,6 +18,7 @@ import type { WeexSimulator } from "../../../offchain/venue/weex/WeexSimulator.j
 import { startTradingSimulator, VAULT } from "../venue/weexTradingHelpers.js";
 
 const T0 = Date.UTC(2023, 5, 1, 12, 30);
+const LEDGER = "0x00000000000000000000000000000000000000aa";
 
 describe("Execution wiring: mode is chosen only here", function () {
   let sim: WeexSimulator;
@@ -58,8 +61,18 @@ describe("Execution wiring: mode is chosen only here", function () {
     const signals = new InMemorySignalSource();
     const sink = new InMemoryReportSink();
     signals.push({ sequence: 1, targets: packTargets([[0, 1000]]), timestamp: T0 / 1000 });
+    // A known ledger: before reporting, the engine asks it which of signal 1's fills it already holds.
+    const queries: { address: string; topics: (string | null)[]; fromBlock: number }[] = [];
+    const ledger = {
+      getBlockNumber: async () => 42,
+      getLogs: async (q: { address: string; topics: (string | null)[]; fromBlock: number }) => {
+        queries.push(q);
+        return [];
+      },
+    };
     const w = wirePaper({
       ...base(signals, sink),
+      ledger: { provider: ledger, address: LEDGER, fromBlock: 7 },
       urls: sim.ccxtUrls() as unknown as Record<string, unknown>,
       credentials: trading,
       replay: true,
@@ -69,6 +82,13 @@ describe("Execution wiring: mode is chosen only here", function () {
       const r = await w.engine.tick();
       expect(r!.placed.map((o) => o.status)).to.deep.equal(["closed"]);
       expect(sink.executions).to.have.length(1);
+      expect(queries).to.have.length(1);
+      expect(queries[0]).to.deep.include({ address: LEDGER, fromBlock: 7 });
+      expect(queries[0]!.topics).to.deep.equal([
+        TRADE_LEDGER_EVENTS.getEvent("TradeRecorded")!.topicHash,
+        null,
+        zeroPadValue("0x01", 32),
+      ]);
     } finally {
       await w.close();
     }
