@@ -1,4 +1,5 @@
 import { fx, fxFormat } from "./fixedPoint.js";
+import type { SimAccountState } from "./SimState.js";
 import { insufficientBalance } from "./WeexApiError.js";
 
 /** What a WEEX API key is made of; ccxt calls the passphrase `password`. */
@@ -131,6 +132,57 @@ export class SimAccount {
     };
     this.bills.push(row);
     return row;
+  }
+
+  /** Balances, bills and custody journal as plain JSON (no credentials). */
+  exportState(): SimAccountState {
+    return {
+      name: this.name,
+      uid: this.uid,
+      balances: Object.fromEntries(
+        this.assets().map((asset) => {
+          const b = this.balance(asset);
+          return [asset, { free: fxFormat(b.free), locked: fxFormat(b.locked) }];
+        }),
+      ),
+      bills: this.bills.map((b) => ({
+        billId: b.billId,
+        coinName: b.coinName,
+        bizType: b.bizType,
+        fillSize: fxFormat(b.fillSize),
+        fillValue: fxFormat(b.fillValue),
+        deltaAmount: fxFormat(b.deltaAmount),
+        afterAmount: fxFormat(b.afterAmount),
+        fees: fxFormat(b.fees),
+        cTime: b.cTime,
+      })),
+      custody: this.custody.map((m) => ({ ...m, amount: fxFormat(m.amount) })),
+    };
+  }
+
+  /**
+   * Replaces balances, bills and custody journal with a saved state's (validated by
+   * `parseSimState`). Only for an account that has done nothing yet.
+   */
+  restoreState(s: SimAccountState): void {
+    if (this.bills.length > 0 || this.custody.length > 0) {
+      throw new Error(`account "${this.name}" already has activity: restore before trading`);
+    }
+    this.balances.clear();
+    for (const [asset, b] of Object.entries(s.balances)) {
+      this.balances.set(asset, { free: fx(b.free), locked: fx(b.locked) });
+    }
+    for (const b of s.bills) {
+      this.bills.push({
+        ...b,
+        fillSize: fx(b.fillSize),
+        fillValue: fx(b.fillValue),
+        deltaAmount: fx(b.deltaAmount),
+        afterAmount: fx(b.afterAmount),
+        fees: fx(b.fees),
+      });
+    }
+    for (const m of s.custody) this.custody.push({ ...m, amount: fx(m.amount) });
   }
 
   /** Custody deposit into the account (the vault moved funds to the venue). */

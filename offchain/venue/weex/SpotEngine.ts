@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import type { MarketState, SimMarket } from "./MarketState.js";
 import type { SimAccount } from "./SimAccount.js";
+import { SimStateError } from "./SimState.js";
+import type { WeexSimState } from "./SimState.js";
 import { toStep } from "./decimalString.js";
 import { fx, fxDiv, fxFormat, fxMin, fxMul, isDecimalText } from "./fixedPoint.js";
 import {
@@ -78,6 +80,16 @@ export interface SpotEngineOptions {
   readonly restingFillShare?: number;
 }
 
+/** The engine's part of a `WeexSimState`. */
+export type SpotEngineState = Pick<WeexSimState, "orders" | "fills" | "book">;
+
+interface Taken {
+  readonly symbol: string;
+  readonly side: SpotSide;
+  readonly price: bigint;
+  qty: bigint;
+}
+
 export type OrderRef = { readonly orderId: string } | { readonly clientOrderId: string };
 
 const CLIENT_OID = /^[A-Za-z0-9_-]{1,40}$/;
@@ -95,7 +107,7 @@ export class SpotEngine {
   readonly fills: SpotFill[] = [];
   private readonly depthLevels: number;
   private readonly restingFillShare: number;
-  private consumed = { second: -1, taken: new Map<string, bigint>() };
+  private consumed = { second: -1, taken: new Map<string, Taken>() };
 
   constructor(
     private readonly state: MarketState,
@@ -264,6 +276,116 @@ export class SpotEngine {
     return this.fills.filter((f) => f.order === order);
   }
 
+  /** Orders, fills and this second's taken book liquidity as plain JSON. */
+  exportState(): SpotEngineState {
+    return {
+      orders: this.orders.map((o) => ({
+        orderId: o.orderId,
+        clientOrderId: o.clientOrderId,
+        account: o.account.name,
+        symbol: o.market.id,
+        side: o.side,
+        type: o.type,
+        timeInForce: o.timeInForce,
+        price: fxFormat(o.price),
+        origQty: fxFormat(o.origQty),
+        executedQty: fxFormat(o.executedQty),
+        cumQuote: fxFormat(o.cumQuote),
+        status: o.status,
+        time: o.time,
+        updateTime: o.updateTime,
+        locked: fxFormat(o.locked),
+        refPrice: o.refPrice,
+        evaluatedUntil: o.evaluatedUntil,
+      })),
+      fills: this.fills.map((f) => ({
+        id: f.id,
+        orderId: f.order.orderId,
+        price: fxFormat(f.price),
+        qty: fxFormat(f.qty),
+        quote: fxFormat(f.quote),
+        commission: fxFormat(f.commission),
+        isMaker: f.isMaker,
+        time: f.time,
+      })),
+      book: {
+        second: this.consumed.second,
+        taken: [...this.consumed.taken.values()].map((t) => ({
+          symbol: t.symbol,
+          side: t.side,
+          price: fxFormat(t.price),
+          qty: fxFormat(t.qty),
+        })),
+      },
+    };
+  }
+
+  /**
+   * Takes over a saved state's orders, fills and taken liquidity (validated by `parseSimState`);
+   * `account` resolves an account name. Only for an engine that has seen no order yet. Markets
+   * must be spot markets of this simulator, or `SimStateError`.
+   */
+  restoreState(s: SpotEngineState, account: (name: string) => SimAccount): void {
+    if (this.orders.length > 0 || this.fills.length > 0) {
+      throw new Error("the spot engine already has orders: restore before trading");
+    }
+    const market = (symbol: string, what: string): SimMarket => {
+      try {
+        return this.state.market(symbol, "spot");
+      } catch (cause) {
+        throw new SimStateError(`${what} trades ${symbol}, which is not a spot market of this simulator`, {
+          hint: "Start the simulator with the markets and history the state was saved with, or delete the state file.",
+          cause,
+        });
+      }
+    };
+    const byId = new Map<string, SpotOrder>();
+    for (const o of s.orders) {
+      const order: SpotOrder = {
+        orderId: o.orderId,
+        clientOrderId: o.clientOrderId,
+        account: account(o.account),
+        market: market(o.symbol, `order ${o.orderId}`),
+        side: o.side,
+        type: o.type,
+        timeInForce: o.timeInForce,
+        price: fx(o.price),
+        origQty: fx(o.origQty),
+        executedQty: fx(o.executedQty),
+        cumQuote: fx(o.cumQuote),
+        status: o.status,
+        time: o.time,
+        updateTime: o.updateTime,
+        locked: fx(o.locked),
+        refPrice: o.refPrice,
+        evaluatedUntil: o.evaluatedUntil,
+      };
+      byId.set(order.orderId, order);
+      this.orders.push(order);
+    }
+    for (const f of s.fills) {
+      const order = byId.get(f.orderId);
+      if (!order) throw new SimStateError(`fill ${f.id} names unknown order ${f.orderId}`);
+      this.fills.push({
+        id: f.id,
+        order,
+        price: fx(f.price),
+        qty: fx(f.qty),
+        quote: fx(f.quote),
+        commission: fx(f.commission),
+        isMaker: f.isMaker,
+        time: f.time,
+      });
+    }
+    const taken = new Map<string, Taken>();
+    for (const t of s.book.taken) {
+      const m = market(t.symbol, "taken book liquidity");
+      const price = fx(t.price);
+      taken.set(`${m.id}:${t.side}:${price}`, { symbol: m.id, side: t.side, price, qty: fx(t.qty) });
+    }
+    this.consumed = { second: s.book.second, taken };
+  }
+
   private clientOrderId(account: SimAccount, id: string | undefined): string | undefined {
     if (id === undefined || id === "") return undefined;
     if (!CLIENT_OID.test(id)) throw clientOidInvalid();
@@ -310,13 +432,15 @@ export class SpotEngine {
 
   private taken(market: SimMarket, side: SpotSide, price: bigint): bigint {
     this.rollBook();
-    return this.consumed.taken.get(`${market.id}:${side}:${price}`) ?? 0n;
+    return this.consumed.taken.get(`${market.id}:${side}:${price}`)?.qty ?? 0n;
   }
 
   private take(market: SimMarket, side: SpotSide, price: bigint, qty: bigint): void {
     this.rollBook();
     const key = `${market.id}:${side}:${price}`;
-    this.consumed.taken.set(key, (this.consumed.taken.get(key) ?? 0n) + qty);
+    const row = this.consumed.taken.get(key);
+    if (row) row.qty += qty;
+    else this.consumed.taken.set(key, { symbol: market.id, side, price, qty });
   }
 
   /** The synthetic book is regenerated every market second; what was taken before is back. */

@@ -12,10 +12,12 @@ import { RouteTable } from "./RouteTable.js";
 import type { HttpMethod, Route } from "./RouteTable.js";
 import { SimAccount } from "./SimAccount.js";
 import type { CustodyMove, SimAccountConfig } from "./SimAccount.js";
+import { SIM_STATE_VERSION, SimStateError, parseSimState } from "./SimState.js";
+import type { WeexSimState } from "./SimState.js";
 import { SpotEngine } from "./SpotEngine.js";
 import type { SpotEngineOptions } from "./SpotEngine.js";
 import { spotTradingRoutes } from "./spotTradingRoutes.js";
-import { fx } from "./fixedPoint.js";
+import { fx, fxFormat } from "./fixedPoint.js";
 import { WeexApiError } from "./WeexApiError.js";
 import { WeexAuthenticator } from "./WeexAuthenticator.js";
 import { WeexPrivateWsHub } from "./WeexPrivateWsHub.js";
@@ -31,6 +33,14 @@ export interface WeexSimulatorOptions extends MarketStateOptions {
   /** Accounts (API key, secret, passphrase, opening balances) private requests can sign for. */
   readonly accounts?: readonly SimAccountConfig[];
   readonly trading?: SpotEngineOptions;
+  /**
+   * Trading state to resume from, as `exportState()` wrote it (e.g. `loadSimState(path)`):
+   * balances, bills, custody journals, orders, fills and the id counter. Opening balances in
+   * `accounts` apply only to accounts the state does not know. Every account in the state must
+   * be in `accounts` (credentials are never in the state), the seed must match, and orders'
+   * markets must be spot markets here; otherwise `SimStateError`.
+   */
+  readonly state?: WeexSimState;
   /**
    * Wall clock for what is about real time, not market time: ACCESS-TIMESTAMP freshness and
    * rate-limit windows (default Date.now; ccxt signs with its own wall clock).
@@ -84,6 +94,8 @@ export class WeexSimulator {
   private server: Server | undefined;
   private readonly hanging = new Set<ServerResponse>();
   private idCounter = 0n;
+  /** Uids the restored state gives its accounts, kept free for accounts it does not know. */
+  private readonly reservedUids = new Set<string>();
 
   constructor(private readonly options: WeexSimulatorOptions) {
     this.state = new MarketState(options);
@@ -104,17 +116,118 @@ export class WeexSimulator {
     this.privateLimiter = priv === false ? undefined : new RateLimiter(priv, rateClock);
     const pub = options.rateLimits?.public ?? false;
     this.publicLimiter = pub === false ? undefined : new RateLimiter(pub, rateClock);
-    for (const a of options.accounts ?? []) this.addAccount(a);
+    if (options.state === undefined) {
+      for (const a of options.accounts ?? []) this.addAccount(a);
+    } else {
+      this.restore(parseSimState(options.state, "options.state"));
+    }
   }
 
   /** Registers an account; its API key can sign private requests from now on. */
   addAccount(config: SimAccountConfig): SimAccount {
+    return this.register(config, undefined);
+  }
+
+  private register(config: SimAccountConfig, uid: string | undefined): SimAccount {
     if (this.accounts.has(config.name)) throw new Error(`account "${config.name}" already exists`);
-    const uid = String(8_886_281_000 + this.accounts.size);
-    const account = new SimAccount(config, uid, () => this.nextId());
+    const account = new SimAccount(config, uid ?? this.freeUid(), () => this.nextId());
     this.accounts.set(config.name, account);
     this.auth.register(account);
     return account;
+  }
+
+  private freeUid(): string {
+    const used = new Set([...this.reservedUids, ...[...this.accounts.values()].map((a) => a.uid)]);
+    let n = 8_886_281_000 + this.accounts.size;
+    while (used.has(String(n))) n += 1;
+    return String(n);
+  }
+
+  /**
+   * Everything needed to resume trading after a restart, as plain JSON (see `WeexSimState`);
+   * pass it back as `options.state`. The market itself needs no saving: it is a function of the
+   * candles, the clock and the seed. No credentials are included.
+   *
+   * @example
+   * saveSimState(".sigil/venue-state.json", sim.exportState());
+   * const sim2 = new WeexSimulator({ ...options, state: loadSimState(".sigil/venue-state.json") });
+   */
+  exportState(): WeexSimState {
+    return {
+      version: SIM_STATE_VERSION,
+      seed: this.options.seed ?? 1,
+      idCounter: String(this.idCounter),
+      accounts: [...this.accounts.values()].map((a) => a.exportState()),
+      ...this.spot.exportState(),
+    };
+  }
+
+  /** Rebuilds accounts, orders, fills and the id counter from a validated state. */
+  private restore(state: WeexSimState): void {
+    const seed = this.options.seed ?? 1;
+    if (state.seed !== seed) {
+      throw new SimStateError(
+        `the simulator state was saved with seed ${state.seed} but this simulator has seed ${seed}: ids and the synthetic book would differ`,
+        { hint: `Start the simulator with seed ${state.seed}, or delete the state file to start fresh.` },
+      );
+    }
+    const configs = new Map((this.options.accounts ?? []).map((a) => [a.name, a]));
+    for (const a of state.accounts) {
+      if (!configs.has(a.name)) {
+        throw new SimStateError(
+          `the simulator state has account "${a.name}", which options.accounts does not configure (credentials are never saved in the state)`,
+          {
+            hint: `Add "${a.name}" with its API key, secret and passphrase to options.accounts, or delete the state file to start fresh.`,
+          },
+        );
+      }
+      this.reservedUids.add(a.uid);
+    }
+    const saved = new Map(state.accounts.map((a) => [a.name, a]));
+    for (const config of this.options.accounts ?? []) {
+      const s = saved.get(config.name);
+      if (s === undefined) {
+        this.addAccount(config); // new since the save: starts from its opening balances
+        continue;
+      }
+      // opening balances were applied when the account was first created; the state has the rest
+      const { balances: _opening, ...credentials } = config;
+      this.register(credentials, s.uid).restoreState(s);
+    }
+    this.spot.restoreState(state, (name) => this.account(name));
+    this.idCounter = BigInt(state.idCounter);
+
+    const ids = [
+      ...state.orders.map((o) => o.orderId),
+      ...state.fills.map((f) => f.id),
+      ...state.accounts.flatMap((a) => a.bills.map((b) => b.billId)),
+    ];
+    const last = this.idAt(this.idCounter);
+    for (const id of ids) {
+      if (BigInt(id) > last) {
+        throw new SimStateError(
+          `the simulator state uses id ${id} beyond its id counter ${state.idCounter}: new ids would collide with it`,
+        );
+      }
+    }
+    for (const account of this.accounts.values()) {
+      const locked = new Map<string, bigint>();
+      for (const o of this.spot.open(account)) {
+        const asset = o.side === "BUY" ? o.market.quote : o.market.base;
+        locked.set(asset, (locked.get(asset) ?? 0n) + o.locked);
+      }
+      for (const asset of new Set([...account.assets(), ...locked.keys()])) {
+        const want = locked.get(asset) ?? 0n;
+        const have = account.assets().includes(asset) ? account.balance(asset).locked : 0n;
+        if (have !== want) {
+          throw new SimStateError(
+            `the simulator state locks ${fxFormat(have)} ${asset} of "${account.name}" but its open orders lock ${fxFormat(want)}`,
+          );
+        }
+      }
+    }
+    // what the state holds happened before any client connected: nothing to push for it
+    this.privateWs.flush();
   }
 
   account(name: string): SimAccount {
@@ -151,9 +264,11 @@ export class WeexSimulator {
   /** Order, trade and bill ids: 18 digits like WEEX's, from a counter, so runs are identical. */
   private nextId(): string {
     this.idCounter += 1n;
-    return String(
-      700_000_000_000_000_000n + BigInt(this.options.seed ?? 1) * 1_000_000_000n + this.idCounter,
-    );
+    return String(this.idAt(this.idCounter));
+  }
+
+  private idAt(counter: bigint): bigint {
+    return 700_000_000_000_000_000n + BigInt(this.options.seed ?? 1) * 1_000_000_000n + counter;
   }
 
   async start(): Promise<void> {
