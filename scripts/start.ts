@@ -454,12 +454,15 @@ async function main(): Promise<void> {
     accounts: [{ ...SIM_ACCOUNT, balances: { [QUOTE]: "0" } }],
     ws: { pingIntervalMs: 0 },
     ...(resumed ? { state: loadSimState(simFile) } : {}),
+    // Saved before the venue answers whatever changed it: like a real exchange, it never forgets
+    // an order it acknowledged, however the run stops.
+    onStateChange: () => saveSim(),
   });
   await sim.start();
-  const saveSim = () => saveSimState(simFile, sim.exportState());
+  function saveSim(): void {
+    saveSimState(simFile, sim.exportState());
+  }
   finalCleanups.push(async () => {
-    // Saved once nothing can trade any more (the engine and the nodes have stopped).
-    if (setupDone) saveSim();
     await sim.stop();
   });
   line("venue", `WEEX simulator on ${sim.url}, replaying ${series.length} assets from data/`);
@@ -676,8 +679,6 @@ async function main(): Promise<void> {
   }
 
   function writeVenueFile(): void {
-    // The simulator's state is saved whenever the nodes are shown the venue: before every report.
-    if (setupDone) saveSim();
     // What the oracle nodes check against: the simulator's own book-keeping (not the engine's store),
     // converted exactly as the engine converts what ccxt reads from the same venue.
     const acct = sim.account(SIM_ACCOUNT.name);
@@ -832,7 +833,6 @@ async function main(): Promise<void> {
     state.nextDayMs = t + DAY;
     state.daysDone += 1;
     delete state.current;
-    saveSim();
     saveRun();
     const rest = dayMs - (Date.now() - tick);
     if (rest > 0 && !stopRequested) await new Promise((r) => setTimeout(r, rest));

@@ -4,10 +4,11 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { expect } from "chai";
-import { Interface, JsonRpcProvider, keccak256, toUtf8Bytes } from "ethers";
+import { Interface, JsonRpcProvider, keccak256, parseUnits, toUtf8Bytes } from "ethers";
 import { readJournal } from "../../offchain/devchain/ChainJournal.js";
 import { jsonRpc } from "../../offchain/devchain/jsonRpc.js";
 import { replayJournal } from "../../offchain/devchain/replayJournal.js";
+import type { WeexSimState } from "../../offchain/venue/weex/SimState.js";
 import { loadSimState } from "../../offchain/venue/weex/simStateFile.js";
 import { TradeLedger__factory } from "../../types/ethers-contracts/index.js";
 
@@ -137,6 +138,37 @@ describe("npm start: the whole system, locally", function () {
     expect(days).to.have.length(10);
   });
 
+  it("killed outright mid-day (every process, SIGKILL), the next start finishes that day without redoing it", async function () {
+    run = runSystem(dir, ["--days", "20", "--day-ms", "1500", "--epoch-days", "2"]);
+    const current = run;
+    // Once the day's orders are going out: the signal is on-chain, the venue has acknowledged orders.
+    await new Promise<void>((res, rej) => {
+      const t = setInterval(() => {
+        if (/order\s+\S+\s+(buy|sell)/.test(current.out.join(""))) {
+          clearInterval(t);
+          process.kill(-current.child.pid!, "SIGKILL");
+          res();
+        }
+        if (current.child.exitCode !== null) (clearInterval(t), rej(new Error(current.out.join(""))));
+      }, 5);
+    });
+    await run.done;
+    const killed = run.out.join("");
+    const day = /(\d{4}-\d{2}-\d{2}) decide/.exec(killed)![1]!;
+    const seq = /signal\s+#(\d+) ACCEPTED/.exec(killed)![1]!;
+    outputs.push(killed);
+
+    run = runSystem(dir, ["--days", "1", "--day-ms", "1200", "--epoch-days", "2"]);
+    expect(await run.done, run.out.join("")).to.equal(0);
+    const resumed = run.out.join("");
+    expect(resumed).to.match(new RegExp(`resumed after \\d+ trading days at ${day} \\(that day was under way`));
+    expect(resumed).to.match(new RegExp(`signal\\s+#${seq} already on-chain \\(proposed before the restart\\): not decided again`));
+    expect(resumed).to.not.match(/decide /);
+    outputs.push(resumed);
+    const ids = orderIds(outputs.join(""));
+    expect(new Set(ids).size).to.equal(ids.length);
+  });
+
   it("the journaled chain, replayed, records every venue fill exactly once", async function () {
     const journal = readJournal(join(dir, "chain.jsonl"));
     const port = await freePort();
@@ -179,6 +211,15 @@ describe("npm start: the whole system, locally", function () {
     expect(recorded).to.deep.equal(venue);
   });
 });
+
+/** The venue's fills as the ledger keys them: hash of the client order id, quantity in 1e-8. */
+function simFills(sim: WeexSimState): Array<{ clientOrderId: string; qtyE8: bigint }> {
+  const orders = new Map(sim.orders.map((o) => [o.orderId, o]));
+  return sim.fills.map((f) => ({
+    clientOrderId: orders.get(f.orderId)!.clientOrderId,
+    qtyE8: parseUnits(Number(f.qty).toFixed(8), 8),
+  }));
+}
 
 async function freePort(): Promise<number> {
   return new Promise((res, rej) => {

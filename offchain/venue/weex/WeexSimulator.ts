@@ -42,6 +42,12 @@ export interface WeexSimulatorOptions extends MarketStateOptions {
    */
   readonly state?: WeexSimState;
   /**
+   * Called whenever trading state changed (an order placed or cancelled, a fill, a custody move),
+   * before the request that changed it is answered: persist `exportState()` here and the venue,
+   * like a real one, never forgets what it acknowledged. If it throws, the request answers 500.
+   */
+  readonly onStateChange?: () => void;
+  /**
    * Wall clock for what is about real time, not market time: ACCESS-TIMESTAMP freshness and
    * rate-limit windows (default Date.now; ccxt signs with its own wall clock).
    */
@@ -244,6 +250,7 @@ export class WeexSimulator {
   credit(name: string, asset: string, amount: string, ref: string): CustodyMove {
     const move = this.account(name).credit(asset, fx(amount), ref, this.state.now());
     this.privateWs.flush();
+    this.options.onStateChange?.();
     return move;
   }
 
@@ -252,6 +259,7 @@ export class WeexSimulator {
     this.spot.sync();
     const move = this.account(name).debit(asset, fx(amount), ref, this.state.now());
     this.privateWs.flush();
+    this.options.onStateChange?.();
     return move;
   }
 
@@ -367,6 +375,9 @@ export class WeexSimulator {
       return;
     }
     let payload: unknown;
+    // Every order, fill and bill takes an id: a moved counter means trading state changed.
+    const idsBefore = this.idCounter;
+    const changed = () => method !== "GET" || this.idCounter !== idsBefore;
     try {
       this.spot.sync();
       const rawUrl = req.url ?? "/";
@@ -388,6 +399,13 @@ export class WeexSimulator {
       });
     } catch (e) {
       this.privateWs.flush(); // resting fills from sync() happened even if this request failed
+      if (changed()) {
+        try {
+          this.options.onStateChange?.();
+        } catch {
+          // the request failed anyway; the next change persists again
+        }
+      }
       if (e instanceof WeexApiError) json(res, e.httpStatus, e.body());
       else
         json(res, 500, {
@@ -395,6 +413,17 @@ export class WeexSimulator {
           msg: `simulator error: ${e instanceof Error ? e.message : String(e)}`,
         });
       return;
+    }
+    if (changed()) {
+      try {
+        this.options.onStateChange?.();
+      } catch (e) {
+        json(res, 500, {
+          code: -1000,
+          msg: `simulator could not persist its state: ${e instanceof Error ? e.message : String(e)}`,
+        });
+        return;
+      }
     }
     // private streams see the effect even when the REST answer is lost below
     this.privateWs.flush();

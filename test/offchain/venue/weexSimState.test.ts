@@ -373,3 +373,60 @@ describe("WeexSimulator state errors", function () {
     expect(sim.account("ops").balance("USDT").free).to.equal(5n * 10n ** 18n);
   });
 });
+
+describe("WeexSimulator onStateChange (what a durable venue persists before it answers)", function () {
+  const clock = new ManualClock(t0);
+
+  it("fires before the answer for every order, cancel, resting fill and custody move, never for reads", async function () {
+    let snapshots: WeexSimState[] = [];
+    let sim!: WeexSimulator;
+    sim = await startTradingSimulator(() => clock.now(), {
+      onStateChange: () => snapshots.push(sim.exportState()),
+    });
+    try {
+      const ex = weexClient(sim);
+      await ex.loadMarkets();
+      await ex.fetchBalance();
+      await ex.fetchOrders("ETH/USDT");
+      expect(snapshots, "reads change nothing").to.have.length(0);
+
+      const o = await ex.createOrder("ETH/USDT", "limit", "buy", 4, 1858, { clientOrderId: "hook-1" });
+      // The state persisted before the answer already holds the order the client was told about.
+      expect(snapshots.at(-1)!.orders.map((x) => x.orderId)).to.include(o.id);
+      await ex.cancelOrder(o.id!, "ETH/USDT");
+      expect(snapshots.at(-1)!.orders.find((x) => x.orderId === o.id)!.status).to.equal("CANCELED");
+      await ex.createOrder("ETH/USDT", "limit", "buy", 4, 1858, { clientOrderId: "hook-2" });
+      sim.credit("vault", "USDT", "10", "0xhook");
+      expect(snapshots.at(-1)!.accounts[0]!.custody.map((m) => m.ref)).to.deep.equal(["0xhook"]);
+
+      // A read that lets a resting order fill (the 14:00 candle) is a change too.
+      snapshots = [];
+      clock.set(t0 + 2.5 * H);
+      await ex.fetchBalance();
+      expect(snapshots).to.have.length(1);
+      expect(snapshots[0]!.fills.length).to.be.greaterThan(0);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it("a venue that cannot persist answers 500: the client treats the order as of unknown outcome", async function () {
+    const sim = await startTradingSimulator(() => clock.now(), {
+      onStateChange: () => {
+        throw new Error("disk full");
+      },
+    });
+    try {
+      const ex = weexClient(sim);
+      await ex.loadMarkets();
+      clock.set(t0);
+      const e = await rejection(
+        ex.createOrder("ETH/USDT", "market", "buy", 0.1, undefined, { clientOrderId: "hook-3" }),
+      );
+      expect(e).to.be.instanceOf(ccxt.ExchangeError);
+      expect(String(e)).to.contain("could not persist its state: disk full");
+    } finally {
+      await sim.stop();
+    }
+  });
+});
