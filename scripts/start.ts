@@ -272,7 +272,12 @@ async function main(): Promise<void> {
   if (existsSync(runFile)) {
     try {
       run = JSON.parse(readFileSync(runFile, "utf8")) as RunState;
-      if (run.version !== 1 || !existsSync(journalFile) || !existsSync(deploymentCopy) || !existsSync(simFile))
+      if (
+        run.version !== 1 ||
+        !existsSync(journalFile) ||
+        !existsSync(deploymentCopy) ||
+        !existsSync(simFile)
+      )
         throw new Error("incomplete");
     } catch {
       line("state", `previous run in ${STATE} is incomplete or from another version: starting fresh`);
@@ -304,7 +309,10 @@ async function main(): Promise<void> {
     { SIGIL_GENESIS_TIME: String(genesisTime) },
     true,
   );
-  await waitUntil("local chain", async () => (await jsonRpc<string>(chainUrl, "eth_blockNumber")) ?? undefined);
+  await waitUntil(
+    "local chain",
+    async () => (await jsonRpc<string>(chainUrl, "eth_blockNumber")) ?? undefined,
+  );
   let journal: ChainJournal;
   if (opened) {
     const r = await replayJournal(chainUrl, opened.contents);
@@ -325,7 +333,9 @@ async function main(): Promise<void> {
   if (resumed) {
     // The chain's clock stands where the journal ended; bring it to the wall clock (journaled too).
     const latest = await jsonRpc<{ timestamp: string }>(rpcUrl, "eth_getBlockByNumber", ["latest", false]);
-    await jsonRpc(rpcUrl, "evm_mine", [Math.max(Math.floor(Date.now() / 1000), Number(latest.timestamp) + 1)]);
+    await jsonRpc(rpcUrl, "evm_mine", [
+      Math.max(Math.floor(Date.now() / 1000), Number(latest.timestamp) + 1),
+    ]);
   }
   line("chain", `hardhat node on ${chainUrl}, journaled JSON-RPC on ${rpcUrl}`);
 
@@ -359,7 +369,10 @@ async function main(): Promise<void> {
   let deployment: LocalDeployment;
   if (run) {
     deployment = JSON.parse(readFileSync(deploymentCopy, "utf8")) as LocalDeployment;
-    line("deploy", `resumed: contracts of the previous run, ledger ${short(deployment.contracts.TradeLedger!.address)}`);
+    line(
+      "deploy",
+      `resumed: contracts of the previous run, ledger ${short(deployment.contracts.TradeLedger!.address)}`,
+    );
   } else {
     const base = localDeployOptions(accounts);
     const deployed = await deploySigil(
@@ -370,7 +383,10 @@ async function main(): Promise<void> {
         threshold: 2,
         assets: SYMBOLS.map((sym) => ({
           symbol: sym,
-          initialPrice: closeAt(series.find((s) => s.symbol === `${sym}/${QUOTE}`)!, startMs)!,
+          initialPrice: closeAt(
+            series.find((s) => s.symbol === `${sym}/${QUOTE}`)!,
+            startMs,
+          )!,
           feedDecimals: 8,
           maxWeightBps: 4_000,
           maxDeviationBps: 200,
@@ -758,24 +774,26 @@ async function main(): Promise<void> {
   saveRun();
 
   async function setUp(): Promise<void> {
-  const staker = signers[6]!;
-  const stable = c.asset.connect(staker);
-  await (
-    await c.asset.connect(signers[0]!).getFunction("mint")(await staker.getAddress(), DEMO_DEPOSIT)
-  ).wait();
-  await (await stable.approve(vaultAddr, DEMO_DEPOSIT)).wait();
-  await (await c.vault.connect(staker).requestDeposit(DEMO_DEPOSIT, await staker.getAddress())).wait();
-  line(
-    "vault",
-    `demo staker ${short(await staker.getAddress())} requested a deposit of ${fmtUsd(DEMO_DEPOSIT)}`,
-  );
-  await engine.engine.reportNav(Number(await c.vault.currentEpoch()));
-  const toVenue = (DEMO_DEPOSIT * 8_000n) / 10_000n;
-  const custodian = signers[5]!;
-  const tx = await c.vault.connect(custodian).sendToVenue(toVenue, keccak256(toUtf8Bytes("weex-sim:vault")));
-  await tx.wait();
-  sim.credit(SIM_ACCOUNT.name, QUOTE, (Number(toVenue) / 10 ** DECIMALS).toFixed(DECIMALS), tx.hash);
-  line("custody", `${fmtUsd(toVenue)} vault → venue (tx ${short(tx.hash)})`);
+    const staker = signers[6]!;
+    const stable = c.asset.connect(staker);
+    await (
+      await c.asset.connect(signers[0]!).getFunction("mint")(await staker.getAddress(), DEMO_DEPOSIT)
+    ).wait();
+    await (await stable.approve(vaultAddr, DEMO_DEPOSIT)).wait();
+    await (await c.vault.connect(staker).requestDeposit(DEMO_DEPOSIT, await staker.getAddress())).wait();
+    line(
+      "vault",
+      `demo staker ${short(await staker.getAddress())} requested a deposit of ${fmtUsd(DEMO_DEPOSIT)}`,
+    );
+    await engine.engine.reportNav(Number(await c.vault.currentEpoch()));
+    const toVenue = (DEMO_DEPOSIT * 8_000n) / 10_000n;
+    const custodian = signers[5]!;
+    const tx = await c.vault
+      .connect(custodian)
+      .sendToVenue(toVenue, keccak256(toUtf8Bytes("weex-sim:vault")));
+    await tx.wait();
+    sim.credit(SIM_ACCOUNT.name, QUOTE, (Number(toVenue) / 10 ** DECIMALS).toFixed(DECIMALS), tx.hash);
+    line("custody", `${fmtUsd(toVenue)} vault → venue (tx ${short(tx.hash)})`);
   }
 
   // 8. the accelerated clock: one trading day per `dayMs`
@@ -799,7 +817,11 @@ async function main(): Promise<void> {
     );
   let day = 0;
   replaying = true;
-  for (let t = state.nextDayMs; t <= lastDay && day < maxDays && !stopping && !stopRequested; t += DAY, day++) {
+  for (
+    let t = state.nextDayMs;
+    t <= lastDay && day < maxDays && !stopping && !stopRequested;
+    t += DAY, day++
+  ) {
     const tick = Date.now();
     if (state.current?.dayMs !== t) state.current = { dayMs: t };
     saveRun();
@@ -861,7 +883,9 @@ async function main(): Promise<void> {
       const seq = BigInt(cur.signalSequence);
       const topics = [L.getEvent("SignalAccepted")!.topicHash, L.getEvent("SignalRejected")!.topicHash];
       const found = await Promise.all(
-        topics.map((topic) => waitLog(ledgerAddr, topic, seq, c.deployment.contracts.TradeLedger!.block, 3_000)),
+        topics.map((topic) =>
+          waitLog(ledgerAddr, topic, seq, c.deployment.contracts.TradeLedger!.block, 3_000),
+        ),
       );
       if (found.some((l) => l !== undefined)) {
         line("signal", `#${seq} already on-chain (proposed before the restart): not decided again`);

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { expect } from "chai";
-import { Interface, JsonRpcProvider, keccak256, parseUnits, toUtf8Bytes } from "ethers";
+import { JsonRpcProvider, keccak256, parseUnits, toUtf8Bytes, type Interface } from "ethers";
 import { readJournal } from "../../offchain/devchain/ChainJournal.js";
 import { jsonRpc } from "../../offchain/devchain/jsonRpc.js";
 import { replayJournal } from "../../offchain/devchain/replayJournal.js";
@@ -54,7 +54,8 @@ describe("npm start: the whole system, locally", function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const orderIds = (text: string) => [...text.matchAll(/^\s*[\d.]+s \S+\s+order\s+(\S+)\s/gm)].map((m) => m[1]!);
+  const orderIds = (text: string) =>
+    [...text.matchAll(/^\s*[\d.]+s \S+\s+order\s+(\S+)\s/gm)].map((m) => m[1]!);
   const signalSeqs = (text: string) =>
     [...text.matchAll(/signal\s+#(\d+) (?:ACCEPTED|REJECTED) on-chain/g)].map((m) => Number(m[1]));
 
@@ -83,7 +84,9 @@ describe("npm start: the whole system, locally", function () {
     const code = await run.done;
     const text = run.out.join("");
     expect(code, text).to.equal(0);
-    expect(text).to.match(/chain\s+rebuilt from .*chain\.jsonl: \d+ blocks, \d+ transactions in \d+ ms, state roots equal/);
+    expect(text).to.match(
+      /chain\s+rebuilt from .*chain\.jsonl: \d+ blocks, \d+ transactions in \d+ ms, state roots equal/,
+    );
     expect(text).to.match(/resumed after 4 trading days at 2023-01-20/);
     expect(text).to.match(/deploy\s+resumed: contracts of the previous run/);
     // No second deposit or custody move, and the replay clock goes on from the fifth day.
@@ -112,7 +115,10 @@ describe("npm start: the whole system, locally", function () {
           current.child.kill("SIGINT");
           res();
         }
-        if (current.child.exitCode !== null) (clearInterval(t), rej(new Error(current.out.join(""))));
+        if (current.child.exitCode !== null) {
+          clearInterval(t);
+          rej(new Error(current.out.join("")));
+        }
       }, 20);
     });
     expect(await run.done, run.out.join("")).to.equal(0);
@@ -149,7 +155,10 @@ describe("npm start: the whole system, locally", function () {
           process.kill(-current.child.pid!, "SIGKILL");
           res();
         }
-        if (current.child.exitCode !== null) (clearInterval(t), rej(new Error(current.out.join(""))));
+        if (current.child.exitCode !== null) {
+          clearInterval(t);
+          rej(new Error(current.out.join("")));
+        }
       }, 5);
     });
     await run.done;
@@ -161,8 +170,12 @@ describe("npm start: the whole system, locally", function () {
     run = runSystem(dir, ["--days", "1", "--day-ms", "1200", "--epoch-days", "2"]);
     expect(await run.done, run.out.join("")).to.equal(0);
     const resumed = run.out.join("");
-    expect(resumed).to.match(new RegExp(`resumed after \\d+ trading days at ${day} \\(that day was under way`));
-    expect(resumed).to.match(new RegExp(`signal\\s+#${seq} already on-chain \\(proposed before the restart\\): not decided again`));
+    expect(resumed).to.match(
+      new RegExp(`resumed after \\d+ trading days at ${day} \\(that day was under way`),
+    );
+    expect(resumed).to.match(
+      new RegExp(`signal\\s+#${seq} already on-chain \\(proposed before the restart\\): not decided again`),
+    );
     expect(resumed).to.not.match(/decide /);
     outputs.push(resumed);
     const ids = orderIds(outputs.join(""));
@@ -174,8 +187,19 @@ describe("npm start: the whole system, locally", function () {
     const port = await freePort();
     chain = spawn(
       process.execPath,
-      [join(ROOT, "node_modules/hardhat/dist/src/cli.js"), "--network", "sigilNode", "node", "--port", String(port)],
-      { cwd: ROOT, env: { ...process.env, SIGIL_GENESIS_TIME: String(journal.header.genesisTime) }, stdio: "ignore" },
+      [
+        join(ROOT, "node_modules/hardhat/dist/src/cli.js"),
+        "--network",
+        "sigilNode",
+        "node",
+        "--port",
+        String(port),
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, SIGIL_GENESIS_TIME: String(journal.header.genesisTime) },
+        stdio: "ignore",
+      },
     );
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {

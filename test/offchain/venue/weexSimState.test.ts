@@ -379,10 +379,11 @@ describe("WeexSimulator onStateChange (what a durable venue persists before it a
 
   it("fires before the answer for every order, cancel, resting fill and custody move, never for reads", async function () {
     let snapshots: WeexSimState[] = [];
-    let sim!: WeexSimulator;
-    sim = await startTradingSimulator(() => clock.now(), {
-      onStateChange: () => snapshots.push(sim.exportState()),
+    const holder: { sim?: WeexSimulator } = {};
+    const sim = await startTradingSimulator(() => clock.now(), {
+      onStateChange: () => snapshots.push(holder.sim!.exportState()),
     });
+    holder.sim = sim;
     try {
       const ex = weexClient(sim);
       await ex.loadMarkets();
