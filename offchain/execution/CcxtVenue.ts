@@ -3,6 +3,7 @@ import type { Clock } from "../data/Clock.js";
 import { backoffDelay } from "../data/withRetry.js";
 import type { AccountState, OrderRequest } from "../engine/ExecutionVenue.js";
 import type { CcxtExchangeLike, CcxtOrderLike, CcxtTradeLike } from "./CcxtExchangeLike.js";
+import { venueTradeOf } from "./ccxtTrades.js";
 import { classifyVenueError, OrderNotFoundError, VenueRateLimitedError } from "./errors.js";
 import type { ExecutionError } from "./errors.js";
 import type {
@@ -312,23 +313,7 @@ export class CcxtVenue implements TradingVenue {
   }
 
   private toTrade(t: CcxtTradeLike, symbol: string): VenueTrade {
-    const price = t.price ?? 0;
-    const fee = t.fee?.cost ?? 0;
-    const base = this.rules?.get(symbol)?.base;
-    const info = (t.info ?? {}) as Record<string, unknown>;
-    const cid = info["clientOrderId"];
-    return {
-      id: String(t.id ?? `${t.order}-${t.timestamp}`),
-      orderId: String(t.order ?? ""),
-      clientOrderId: typeof cid === "string" ? cid : undefined,
-      symbol: t.symbol ?? symbol,
-      side: t.side === "sell" ? "sell" : "buy",
-      amount: t.amount ?? 0,
-      price,
-      // Fees charged in the base coin are converted at the fill price: reports carry quote fees.
-      fee: Math.abs(t.fee?.currency !== undefined && t.fee.currency === base ? fee * price : fee),
-      timestamp: t.timestamp ?? this.venueNow(),
-    };
+    return venueTradeOf(t, symbol, this.rules?.get(symbol)?.base, this.venueNow());
   }
 }
 

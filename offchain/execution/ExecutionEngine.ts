@@ -5,7 +5,7 @@ import { canonicalJson } from "../runlog/canonicalJson.js";
 import type { Execution, Fill as ReportFill, Nav } from "../protocol/reportTypes.js";
 import { fillHash } from "../protocol/signatures.js";
 import { unpackTargets } from "../protocol/targets.js";
-import { msToSeconds, priceToE8, toFixed, toTokenUnits } from "../protocol/units.js";
+import { msToSeconds, toTokenUnits, tradeToFillUnits } from "../protocol/units.js";
 import { applyKillSwitch } from "../strategy/applyKillSwitch.js";
 import { KillLevel } from "../strategy/KillLevel.js";
 import type { AssetList } from "./AssetList.js";
@@ -541,13 +541,14 @@ function reportEntries(
 ): { fill: ReportFill; hash: string; tradeIds: string[] }[] {
   const byHash = new Map<string, { fill: ReportFill; tradeIds: string[] }>();
   for (const f of fills) {
+    const { quantityE8, priceE8, feeE8, timestamp } = tradeToFillUnits(f);
     const fill: ReportFill = {
       asset: f.asset,
-      quantityE8: (f.side === "buy" ? 1n : -1n) * toFixed(f.amount, 8),
-      priceE8: priceToE8(f.price),
-      feeE8: toFixed(f.fee, 8),
+      quantityE8,
+      priceE8,
+      feeE8,
       orderRef: orderRef(f.clientOrderId),
-      timestamp: msToSeconds(f.timestamp),
+      timestamp,
     };
     const hash = fillHash(fill);
     const same = byHash.get(hash);

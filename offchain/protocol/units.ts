@@ -82,6 +82,27 @@ export function msToSeconds(ms: number): bigint {
   return BigInt(Math.floor(ms / 1000));
 }
 
+/**
+ * One venue trade (base amount, price, fee in the quote currency, venue time in ms) in a fill's
+ * protocol units: signed 8-decimal quantity (+ buy, - sell), 8-decimal price and fee, seconds. The
+ * engine reports its trades with it and the oracle nodes convert the venue's trades with it, so one
+ * trade gives bit-identical fields on both sides.
+ */
+export function tradeToFillUnits(t: {
+  readonly side: "buy" | "sell";
+  readonly amount: number;
+  readonly price: number;
+  readonly fee: number;
+  readonly timestamp: number;
+}): { quantityE8: bigint; priceE8: bigint; feeE8: bigint; timestamp: bigint } {
+  return {
+    quantityE8: (t.side === "buy" ? 1n : -1n) * toFixed(t.amount, 8),
+    priceE8: priceToE8(t.price),
+    feeE8: toFixed(t.fee, 8),
+    timestamp: msToSeconds(t.timestamp),
+  };
+}
+
 /** Seconds (on-chain) → milliseconds. */
 export function secondsToMs(seconds: bigint): number {
   return Number(seconds) * 1000;

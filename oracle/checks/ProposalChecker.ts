@@ -16,6 +16,7 @@ import type { DecisionRecomputer, RecomputeResult } from "../recompute/DecisionR
 import type { VenueBalanceSource } from "../venue/VenueBalanceSource.js";
 import type { VenueFillsSource } from "../venue/VenueFillsSource.js";
 import type { VenueTickerSource } from "../venue/VenueTickerSource.js";
+import { matchOrderTrades, type ClaimedFill } from "./matchOrderTrades.js";
 import { ProposalRefused, RefusalReason } from "./RefusalReason.js";
 
 /** Bounds every node applies on its own (seconds and basis points). */
@@ -250,7 +251,8 @@ export class ProposalChecker {
 
   /**
    * An execution: header, the signal it executes exists, no fill twice (in the report or on-chain
-   * already), and every fill matches the venue's record.
+   * already), and every fill matches venue trades of its order that no other fill of the report
+   * claims (one trade, or identical trades merged as the engine merges them).
    */
   async checkExecution(p: ExecutionProposal): Promise<void> {
     const { report, context } = p;
@@ -284,9 +286,13 @@ export class ProposalChecker {
     })();
     // Price deviations and size breaches are not refused: fills are facts, and the ledger records
     // them with their violations (and trips the breaker). What a node vouches for is that they happened.
+    // Each fill is checked against the venue's trades of its order, read once per order: an order
+    // that filled in several trades is reported trade by trade (identical trades merged), and each
+    // venue trade backs at most one fill of the report.
     const now = this.nowSeconds();
-    const venue = Promise.all(
-      report.execution.fills.map(async (f, i) => {
+    const venue = (async () => {
+      const byOrder = new Map<string, { venueOrderId: string; asset: number; claims: ClaimedFill[] }>();
+      for (const [i, f] of report.execution.fills.entries()) {
         const order = context.orders[i]!;
         if (keccak256(toUtf8Bytes(order.clientOrderId)) !== f.orderRef) {
           refuse(RefusalReason.FillMismatch, `fill ${i}: orderRef is not the hash of ${order.clientOrderId}`);
@@ -294,29 +300,27 @@ export class ProposalChecker {
         if (f.timestamp > now + BigInt(this.d.limits.maxFutureSkewSeconds)) {
           refuse(RefusalReason.TimestampInFuture, `fill ${i} time ${f.timestamp}`);
         }
-        const v = await fromVenue(
-          this.d.fills.fillForOrder(order.venueOrderId, f.asset),
-          `order ${order.venueOrderId}`,
-        );
-        if (!v)
-          return refuse(
-            RefusalReason.FillMismatch,
-            `fill ${i}: venue knows no fill for ${order.venueOrderId}`,
+        const key = JSON.stringify([order.venueOrderId, f.asset]);
+        const group = byOrder.get(key) ?? { venueOrderId: order.venueOrderId, asset: f.asset, claims: [] };
+        group.claims.push({ index: i, clientOrderId: order.clientOrderId, fill: f });
+        byOrder.set(key, group);
+      }
+      await inOrder(
+        [...byOrder.values()].map(async ({ venueOrderId, asset, claims }) => {
+          const trades = await fromVenue(
+            this.d.fills.tradesForOrder(venueOrderId, asset),
+            `trades of order ${venueOrderId}`,
           );
-        const same =
-          v.clientOrderId === order.clientOrderId &&
-          v.asset === f.asset &&
-          v.quantityE8 === f.quantityE8 &&
-          v.priceE8 === f.priceE8 &&
-          v.feeE8 === f.feeE8 &&
-          v.timestamp === f.timestamp;
-        if (!same)
-          refuse(
-            RefusalReason.FillMismatch,
-            `fill ${i} differs from the venue's record of ${order.venueOrderId}`,
-          );
-      }),
-    );
+          const unmatched = matchOrderTrades(claims, trades);
+          if (unmatched) {
+            refuse(
+              RefusalReason.FillMismatch,
+              `fill ${unmatched.index} (order ${venueOrderId}): ${unmatched.detail}`,
+            );
+          }
+        }),
+      );
+    })();
     await inOrder([recorded, venue]);
   }
 

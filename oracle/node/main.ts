@@ -49,6 +49,7 @@ function venueFrom(config: NodeConfig) {
     exchangeOptions: v.exchangeOptions,
     apiKey: process.env.SIGIL_ORACLE_VENUE_API_KEY,
     secret: process.env.SIGIL_ORACLE_VENUE_SECRET,
+    password: process.env.SIGIL_ORACLE_VENUE_PASSWORD,
   });
 }
 

@@ -1,6 +1,9 @@
 import ccxt from "ccxt";
 import { keccak256, toUtf8Bytes } from "ethers";
-import { priceToE8, toFixed, toTokenUnits } from "../../offchain/protocol/units.js";
+import type { Order, Trade } from "ccxt";
+import type { CcxtTradeLike } from "../../offchain/execution/CcxtExchangeLike.js";
+import { venueTradeOf } from "../../offchain/execution/ccxtTrades.js";
+import { priceToE8, toTokenUnits, tradeToFillUnits } from "../../offchain/protocol/units.js";
 import type { VenueBalanceSource } from "./VenueBalanceSource.js";
 import type { VenueFill, VenueFillsSource } from "./VenueFillsSource.js";
 import type { VenueTickerSource } from "./VenueTickerSource.js";
@@ -15,9 +18,10 @@ export interface CcxtVenueOptions {
   /** The stable asset equity is counted in (e.g. "USDT") and its on-chain decimals. */
   quoteCurrency: string;
   assetDecimals: number;
-  /** Read-only API credentials, needed for fills and balances only. */
+  /** Read-only API credentials, needed for fills and balances only (WEEX also needs a passphrase). */
   apiKey?: string;
   secret?: string;
+  password?: string;
   timeoutMs?: number;
   /** ccxt exchange options, e.g. { fetchMarkets: { types: ["spot"] } } to load spot markets only. */
   exchangeOptions?: Record<string, unknown>;
@@ -29,9 +33,10 @@ type Exchange = InstanceType<(typeof ccxt)["Exchange"]>;
 function rebase(api: unknown, baseUrl: string): unknown {
   const origin = new URL(baseUrl);
   if (typeof api === "string") {
-    const u = new URL(api);
-    const path = origin.pathname.replace(/\/$/, "") + u.pathname;
-    return `${origin.protocol}//${origin.host}${path}${u.search}`;
+    // Everything after the scheme and host, kept verbatim: "https://api-spot.weex.com" (to which
+    // ccxt appends "/" + path) must not gain a trailing slash.
+    const rest = api.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "");
+    return `${origin.protocol}//${origin.host}${origin.pathname.replace(/\/$/, "")}${rest}`;
   }
   if (api && typeof api === "object") {
     return Object.fromEntries(Object.entries(api).map(([k, v]) => [k, rebase(v, baseUrl)]));
@@ -49,6 +54,7 @@ export class CcxtVenue implements VenueTickerSource, VenueFillsSource, VenueBala
     this.exchange = new ctor({
       apiKey: options.apiKey,
       secret: options.secret,
+      ...(options.password === undefined ? {} : { password: options.password }),
       timeout: options.timeoutMs ?? 5_000,
       enableRateLimit: true,
       ...(options.exchangeOptions ? { options: options.exchangeOptions } : {}),
@@ -73,20 +79,49 @@ export class CcxtVenue implements VenueTickerSource, VenueFillsSource, VenueBala
     return priceToE8(last);
   }
 
-  async fillForOrder(venueOrderId: string, asset: number): Promise<VenueFill | null> {
-    const o = await this.exchange.fetchOrder(venueOrderId, this.symbol(asset));
-    const filled = o.filled ?? 0;
-    if (!filled || !o.average) return null;
-    const sign = o.side === "sell" ? -1n : 1n;
-    return {
-      venueOrderId,
-      clientOrderId: o.clientOrderId ?? "",
-      asset,
-      quantityE8: sign * toFixed(filled, 8),
-      priceE8: priceToE8(o.average),
-      feeE8: o.fee?.cost ? toFixed(o.fee.cost, 8) : 0n,
-      timestamp: BigInt(Math.floor((o.lastTradeTimestamp ?? o.timestamp ?? 0) / 1000)),
-    };
+  /**
+   * The order's trades, one per venue trade (`fetchOrderTrades`, or `fetchMyTrades` since the order
+   * was placed, filtered by order id, where the exchange has no per-order query), each converted
+   * as the engine converts the trades it reports (`venueTradeOf`, `tradeToFillUnits`). The client
+   * order id is the order's (`fetchOrder`): WEEX's trades do not carry it. `[]` for an order the
+   * venue does not know. A trade without a venue time gets time 0, which matches no reported fill.
+   */
+  async tradesForOrder(venueOrderId: string, asset: number): Promise<VenueFill[]> {
+    const symbol = this.symbol(asset);
+    await this.exchange.loadMarkets();
+    const base = this.exchange.market(symbol).base;
+    const perOrder = this.exchange.has["fetchOrderTrades"] === true;
+    const unknownAs =
+      <T>(value: T) =>
+      (e: unknown) => {
+        if (e instanceof ccxt.OrderNotFound) return value;
+        throw e;
+      };
+    const order = (): Promise<Order | null> =>
+      this.exchange.fetchOrder(venueOrderId, symbol).catch(unknownAs(null));
+    let o: Order | null;
+    let trades: Trade[];
+    if (perOrder) {
+      [o, trades] = await Promise.all([
+        order(),
+        this.exchange.fetchOrderTrades(venueOrderId, symbol).catch(unknownAs<Trade[]>([])),
+      ]);
+    } else {
+      o = await order();
+      const since = o?.timestamp === undefined ? undefined : o.timestamp - 60_000;
+      trades = o ? await this.exchange.fetchMyTrades(symbol, since) : [];
+    }
+    if (!o) return [];
+    return trades
+      .filter((t) => (t.order === undefined ? perOrder : String(t.order) === venueOrderId))
+      .map((t) => venueTradeOf(t as CcxtTradeLike, symbol, base, 0))
+      .sort((a, b) => a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((t) => ({
+        venueOrderId,
+        clientOrderId: o.clientOrderId ?? t.clientOrderId ?? "",
+        asset,
+        ...tradeToFillUnits(t),
+      }));
   }
 
   async equity(): Promise<bigint> {

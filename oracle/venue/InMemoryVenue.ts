@@ -10,14 +10,22 @@ export class VenueUnreachableError extends Error {
 /** A venue held in memory: tickers, fills and equity set by a test or a simulation. */
 export class InMemoryVenue implements VenueTickerSource, VenueFillsSource, VenueBalanceSource {
   readonly prices = new Map<number, bigint>();
-  readonly fills = new Map<string, VenueFill>();
+  /** Trades per venue order id, one entry per venue trade. */
+  readonly fills = new Map<string, VenueFill[]>();
   equityValue = 0n;
   down = false;
 
   constructor(init: { prices?: Iterable<[number, bigint]>; fills?: VenueFill[]; equity?: bigint } = {}) {
     for (const [a, p] of init.prices ?? []) this.prices.set(a, p);
-    for (const f of init.fills ?? []) this.fills.set(f.venueOrderId, f);
+    for (const f of init.fills ?? []) this.addTrade(f);
     this.equityValue = init.equity ?? 0n;
+  }
+
+  /** Records one more venue trade of its order. */
+  addTrade(f: VenueFill): void {
+    const list = this.fills.get(f.venueOrderId) ?? [];
+    list.push(f);
+    this.fills.set(f.venueOrderId, list);
   }
 
   private reachable(): void {
@@ -31,9 +39,9 @@ export class InMemoryVenue implements VenueTickerSource, VenueFillsSource, Venue
     return p;
   }
 
-  async fillForOrder(venueOrderId: string): Promise<VenueFill | null> {
+  async tradesForOrder(venueOrderId: string, asset: number): Promise<VenueFill[]> {
     this.reachable();
-    return this.fills.get(venueOrderId) ?? null;
+    return (this.fills.get(venueOrderId) ?? []).filter((f) => f.asset === asset);
   }
 
   async equity(): Promise<bigint> {

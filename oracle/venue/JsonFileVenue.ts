@@ -29,7 +29,8 @@ const fileSchema = z
   .strict();
 
 /**
- * A simulated venue read from a JSON file on every query (prices per asset index, fills, equity),
+ * A simulated venue read from a JSON file on every query (prices per asset index, fills — one per
+ * venue trade, in on-chain units — and equity),
  * for local runs and multi-process tests where the venue simulator writes the file. Not for live.
  */
 export class JsonFileVenue implements VenueTickerSource, VenueFillsSource, VenueBalanceSource {
@@ -45,8 +46,9 @@ export class JsonFileVenue implements VenueTickerSource, VenueFillsSource, Venue
     return p;
   }
 
-  async fillForOrder(venueOrderId: string): Promise<VenueFill | null> {
-    return (await this.read()).fills.find((f) => f.venueOrderId === venueOrderId) ?? null;
+  /** Every entry of the file for the order on `asset` (the file holds one entry per venue trade). */
+  async tradesForOrder(venueOrderId: string, asset: number): Promise<VenueFill[]> {
+    return (await this.read()).fills.filter((f) => f.venueOrderId === venueOrderId && f.asset === asset);
   }
 
   async equity(): Promise<bigint> {

@@ -1,8 +1,10 @@
 import { expect } from "chai";
+import { keccak256, toUtf8Bytes } from "ethers";
 import { Stream } from "../../offchain/protocol/reportTypes.js";
 import { fillHash, packSignatures, reportDigest, signReport } from "../../offchain/protocol/signatures.js";
 import { reportDomain } from "../../offchain/protocol/reportTypes.js";
 import { packTargets } from "../../offchain/protocol/targets.js";
+import { priceToE8 } from "../../offchain/protocol/units.js";
 import { SignatureGossip } from "../../oracle/gossip/SignatureGossip.js";
 import type { OracleNode } from "../../oracle/node/OracleNode.js";
 import { reportToJson } from "../../oracle/proposals/reportSchemas.js";
@@ -436,6 +438,113 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     for (const res of await proposeTo(nodes, Stream.Execution, fresh.body))
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
     await waitFor(async () => (await h.contracts.ledger.sequences())[1] >= seq + 1n);
+  });
+
+  it("checks fills trade by trade: an order filled in several trades, identical trades merged, no trade claimed twice", async () => {
+    const signalSeq = (await h.contracts.ledger.sequences())[2];
+    const seq = (await h.contracts.ledger.sequences())[1] + 1n;
+    // Header fields and a fill time from the harness (its own order is not part of what is sent).
+    const base = await h.executionProposal(seq, signalSeq, [
+      { asset: 3, quantityE8: 10n ** 8n, orderId: `h-${seq}` },
+    ]);
+    const ts = base.report.execution.fills[0]!.timestamp;
+    const trade = (order: string, quantityE8: bigint, price: number, feeE8: bigint, timestamp = ts) => ({
+      venueOrderId: `venue-${order}`,
+      clientOrderId: `client-${order}`,
+      asset: 3,
+      quantityE8,
+      priceE8: priceToE8(price),
+      feeE8,
+      timestamp,
+    });
+    type Trade = ReturnType<typeof trade>;
+    const body = (fills: Trade[]) => ({
+      report: reportToJson({
+        ...base.report,
+        execution: {
+          signalSequence: signalSeq,
+          fills: fills.map((t) => ({
+            asset: t.asset,
+            quantityE8: t.quantityE8,
+            priceE8: t.priceE8,
+            feeE8: t.feeE8,
+            orderRef: keccak256(toUtf8Bytes(t.clientOrderId)),
+            timestamp: t.timestamp,
+          })),
+        },
+      }),
+      context: {
+        orders: fills.map((t) => ({ venueOrderId: t.venueOrderId, clientOrderId: t.clientOrderId })),
+      },
+    });
+    // Order A: a market order that walked three levels of the book (three trades, three prices).
+    const a = `a-${seq}`;
+    const walked = [
+      trade(a, 10n ** 8n, 100, 100_000n),
+      trade(a, 2n * 10n ** 8n, 100.01, 200_020n),
+      trade(a, 5n * 10n ** 7n, 100.02, 50_010n),
+    ];
+    // Order B: three trades identical in every field (the engine reports them as one fill with
+    // quantity and fee tripled), and one more at the same price and second.
+    const b = `b-${seq}`;
+    const same = trade(b, 10n ** 7n, 100, 10_000n);
+    const other = trade(b, 2n * 10n ** 7n, 100, 20_000n);
+    h.venue.fills.set(`venue-${a}`, walked);
+    h.venue.fills.set(`venue-${b}`, [same, { ...same }, other, { ...same }]);
+    const merged = { ...same, quantityE8: 3n * same.quantityE8, feeE8: 3n * same.feeE8 };
+
+    const n = nodes[2]!;
+    const refusal = async (fills: Trade[]) => {
+      const r = await post(`${n.url}/v1/proposals/execution`, body(fills));
+      expect(r.status, JSON.stringify(r.body)).to.equal(422);
+      expect(r.body.refused).to.equal("fill_mismatch");
+      return String(r.body.detail);
+    };
+    // A fill whose quantity, price, fee or time differs from every trade of its order.
+    const changed: Array<[string, Partial<Trade>]> = [
+      ["quantity", { quantityE8: 2n * 10n ** 8n + 1n }],
+      ["price", { priceE8: priceToE8(100.03) }],
+      ["fee", { feeE8: 200_021n }],
+      ["time", { timestamp: ts - 1n }],
+    ];
+    for (const [what, change] of changed) {
+      const detail = await refusal([walked[0]!, { ...walked[1]!, ...change }, walked[2]!]);
+      expect(detail, what).to.include("fill 1").and.include(`order venue-${a}`);
+      expect(detail, what).to.include("matches no venue trade");
+    }
+    // The aggregate of the order (what the venue's order record says) is not one of its trades.
+    expect(
+      await refusal([
+        { ...walked[0]!, quantityE8: 35n * 10n ** 7n, priceE8: 10_000_857_143n, feeE8: 350_030n },
+      ]),
+    ).to.include("fill 0");
+    // More identical trades merged than the venue has, or a merged fee that is not the k-fold one.
+    expect(
+      await refusal([{ ...merged, quantityE8: 4n * same.quantityE8, feeE8: 4n * same.feeE8 }]),
+    ).to.include("fill 0");
+    expect(await refusal([{ ...merged, feeE8: merged.feeE8 + 1n }])).to.include("fill 0");
+    // Two fills claiming the same trades: the merged three plus one of them again.
+    const claimed = await refusal([walked[0]!, merged, same]);
+    expect(claimed).to.match(/fill [12] \(order venue-b-/);
+    expect(claimed).to.include("claimed by other fills");
+    // A fill of an order the venue does not know.
+    expect(await refusal([trade(`z-${seq}`, 10n ** 8n, 100, 100_000n)])).to.include(
+      "the venue knows no trade of the order",
+    );
+
+    // The engine's report: A trade by trade, B's identical trades merged and its other trade alone.
+    const good = body([...walked, merged, other]);
+    for (const r of await proposeTo(nodes, Stream.Execution, good))
+      expect(r.status, JSON.stringify(r.body)).to.equal(200);
+    await waitFor(async () => (await h.contracts.ledger.sequences())[1] >= seq);
+    const recorded = await h.contracts.ledger.queryFilter(h.contracts.ledger.filters.TradeRecorded(seq));
+    expect(recorded.map((e) => e.args.record.quantityE8)).to.deep.equal([
+      10n ** 8n,
+      2n * 10n ** 8n,
+      5n * 10n ** 7n,
+      3n * 10n ** 7n,
+      2n * 10n ** 7n,
+    ]);
   });
 
   it("serves /health and Prometheus /metrics", async () => {

@@ -181,8 +181,9 @@ export async function startOracleHarness(opts: { operators?: number; threshold?:
       orderRef: keccak256(toUtf8Bytes(`client-${f.orderId}`)),
       timestamp: ts,
     }));
+    // The venue holds one trade per reported fill (a test replaces `venue.fills` entries to differ).
     for (const [i, f] of fills.entries()) {
-      venue.fills.set(`venue-${f.orderId}`, {
+      venue.addTrade({
         venueOrderId: `venue-${f.orderId}`,
         clientOrderId: `client-${f.orderId}`,
         ...reportFills[i]!,
