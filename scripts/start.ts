@@ -448,7 +448,8 @@ async function main(): Promise<void> {
       const [b] = s.symbol.split("/");
       const p = s.candles[0]!.close;
       const step = p > 1000 ? 0.00001 : p > 10 ? 0.001 : 0.1;
-      // Deep levels (~$2M each): demo orders fill at one price, one trade per order.
+      // Levels of ~$10k: a demo order walks a few of them and fills in several trades, each
+      // reported as its own fill and checked by the nodes trade by trade.
       return {
         id: `${b}${QUOTE}`,
         base: b!,
@@ -457,7 +458,7 @@ async function main(): Promise<void> {
         stepSize: step,
         spot: true,
         swap: false,
-        levelSize: 2_000_000 / p,
+        levelSize: 10_000 / p,
         minQty: step,
         minNotional: MIN_NOTIONAL,
       };
@@ -643,14 +644,28 @@ async function main(): Promise<void> {
         fromBlock: log.blockNumber,
         toBlock: log.blockNumber,
       });
+      // One line per asset: the fills recorded (one per venue trade), their total and average price.
+      const byAsset = new Map<
+        number,
+        { n: number; qty: number; notional: number; violations: bigint; head: string }
+      >();
       for (const l of logs) {
         const e = L.parseLog(l)!;
         const rec = e.args.getValue("record") as { asset: bigint; quantityE8: bigint; priceE8: bigint };
+        const qty = Number(rec.quantityE8) / 1e8;
+        const a = byAsset.get(Number(rec.asset)) ?? { n: 0, qty: 0, notional: 0, violations: 0n, head: "" };
+        a.n += 1;
+        a.qty += qty;
+        a.notional += Math.abs(qty) * (Number(rec.priceE8) / 1e8);
+        a.violations |= e.args.getValue("violations") as bigint;
+        a.head = e.args.getValue("head") as string;
+        byAsset.set(Number(rec.asset), a);
+      }
+      for (const [asset, a] of byAsset)
         line(
           "ledger",
-          `exec #${report.sequence} sig #${execution.signalSequence} ${assets.symbolOf(Number(rec.asset))} qty ${(Number(rec.quantityE8) / 1e8).toFixed(5)} @ ${(Number(rec.priceE8) / 1e8).toFixed(4)} violations ${e.args.getValue("violations")} head ${short(e.args.getValue("head") as string)}`,
+          `exec #${report.sequence} sig #${execution.signalSequence} ${assets.symbolOf(asset)} ${a.n} fill${a.n > 1 ? "s" : ""} qty ${a.qty.toFixed(5)} avg ${(a.notional / Math.abs(a.qty)).toFixed(4)} violations ${a.violations} head ${short(a.head)}`,
         );
-      }
     },
   };
   const navReports: NavReportSink = {

@@ -68,6 +68,8 @@ describe("npm start: the whole system, locally", function () {
     expect(text).to.match(/signal\s+#1 ACCEPTED on-chain/);
     // Fills recorded in the ledger (TradeRecorded events) after orders on the simulator.
     expect(text).to.match(/ledger\s+exec #1 sig #1/);
+    // Orders walk a shallow book: an order fills in several trades, each a fill the nodes checked.
+    expect(text).to.match(/ledger\s+exec #\d+ sig #\d+ \S+ ([2-9]|\d\d+) fills/);
     expect(text).to.match(/order\s+\S+\s+buy .* closed filled/);
     // Epoch settled by a co-signed NAV report (EpochSettled event).
     expect(text).to.match(/nav\s+epoch 2 settled/);
