@@ -566,7 +566,16 @@ async function main(): Promise<void> {
   cleanups.push(() => provider.destroy());
   const domainDigest = async () => c.registry.configDigest();
   const chainNowS = async () => BigInt((await provider.getBlock("latest"))!.timestamp);
-  /** A report time neither the chain nor the nodes see as in the future (chain time runs ahead of the wall). */
+  /**
+   * Every block is at least a second after the last, so on an accelerated clock the chain's time
+   * runs ahead of the wall. A report's time is one neither the chain nor the nodes see as in the
+   * future; its deadline is two minutes after the later of the two clocks.
+   */
+  const deadline = async () => {
+    const wall = BigInt(Math.floor(Date.now() / 1000));
+    const chain = await chainNowS();
+    return (chain > wall ? chain : wall) + 120n;
+  };
   const reportTime = async () => {
     const wall = BigInt(Math.floor(Date.now() / 1000));
     const chain = await chainNowS();
@@ -621,7 +630,7 @@ async function main(): Promise<void> {
       const report = {
         configDigest: await domainDigest(),
         sequence: nextSequence("execution", lastExec),
-        deadline: BigInt(Math.floor(Date.now() / 1000)) + 120n,
+        deadline: await deadline(),
         execution,
       };
       const context = {
@@ -677,7 +686,7 @@ async function main(): Promise<void> {
       const report = {
         configDigest: await domainDigest(),
         sequence: nextSequence("nav", await c.vault.navSequence()),
-        deadline: BigInt(Math.floor(Date.now() / 1000)) + 120n,
+        deadline: await deadline(),
         nav: stamped,
       };
       const from = await provider.getBlockNumber();
@@ -842,15 +851,9 @@ async function main(): Promise<void> {
     saveRun();
     marketTime = t;
     marketDay = new Date(t - DAY).toISOString().slice(0, 10);
-    // Reference feeds follow the replayed closes (the mock Chainlink aggregators of the local chain).
-    for (const [i, s] of series.entries()) {
-      const close = closeAt(s, t)!;
-      await (
-        await feeds[
-          c.deployment.assets.findIndex((a) => `${a.symbol}/${QUOTE}` === s.symbol) ?? i
-        ]!.getFunction("setAnswer")(priceToE8(close))
-      ).wait();
-    }
+    // Reference feeds follow the replayed closes (the mock Chainlink aggregators of the local chain),
+    // all six in one block: fewer blocks per day keep the chain's clock closer to the wall.
+    await updateFeeds(t);
     writeVenueFile(); // the nodes' view of the venue moves with the replay clock
     await decideAndSignal(t);
     // Up to 8 significant digits, no float noise (0.37360000000000004 → 0.3736).
@@ -877,6 +880,28 @@ async function main(): Promise<void> {
   replaying = false;
   line("done", `replayed ${day} trading days (${state.daysDone} in all in ${STATE})`);
   await shutdown(0);
+
+  async function updateFeeds(t: number): Promise<void> {
+    await jsonRpc(rpcUrl, "evm_setAutomine", [false]);
+    try {
+      const nonce = await admin.getNonce("pending");
+      const sent = [];
+      for (const [k, s] of series.entries()) {
+        const feed = feeds[c.deployment.assets.findIndex((a) => `${a.symbol}/${QUOTE}` === s.symbol)]!;
+        // A fixed gas limit: no estimate against a pending block whose time is not yet known.
+        sent.push(
+          await feed.getFunction("setAnswer")(priceToE8(closeAt(s, t)!), {
+            nonce: nonce + k,
+            gasLimit: 150_000,
+          }),
+        );
+      }
+      await jsonRpc(rpcUrl, "evm_mine");
+      for (const tx of sent) await tx.wait();
+    } finally {
+      await jsonRpc(rpcUrl, "evm_setAutomine", [true]);
+    }
+  }
 
   /** Epoch end: one NAV report, unless this day's already settled the epoch before a restart. */
   async function settleEpoch(): Promise<void> {
@@ -941,7 +966,7 @@ async function main(): Promise<void> {
     const report = {
       configDigest: await domainDigest(),
       sequence,
-      deadline: BigInt(Math.floor(Date.now() / 1000)) + 120n,
+      deadline: await deadline(),
       signal: {
         runHash: record.hash,
         inputsHash,
