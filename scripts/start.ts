@@ -13,9 +13,9 @@
  * trading day, then stops everything in order (a second Ctrl-C stops at once).
  *
  * Flags: --fresh (wipe .sigil/), --day-ms N (wall ms per trading day, default 3000),
- * --epoch-days N (default 5), --days N (stop after N trading days), --start YYYY-MM-DD,
+ * --epoch-days N (default 5), --days N (stop after N more trading days), --start YYYY-MM-DD (a new run),
  * --bounds-only (nodes do not re-compute decisions; signals carry flags bit 0 clear).
- * Env: SIGIL_RPC_PORT (chain port), SIGIL_STATE_DIR (default .sigil), SIGIL_NATS_SERVER (binary).
+ * Env: SIGIL_RPC_PORT (the journaled JSON-RPC port clients use), SIGIL_STATE_DIR (default .sigil), SIGIL_NATS_SERVER (binary).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import {
