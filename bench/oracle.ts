@@ -9,12 +9,10 @@
  * the console and to `bench/results/oracle.json`.
  */
 import { createProvider } from "../oracle/chain/createProvider.js";
-import { spawn, type ChildProcess } from "node:child_process";
+import { startLocalNode } from "../offchain/devchain/localNode.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { createRequire } from "node:module";
+import { join } from "node:path";
 import { hexlify, type JsonRpcProvider, keccak256, parseEther, randomBytes, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 import { deploySigil, localDeployOptions } from "../scripts/deploy/deploySigil.js";
@@ -36,41 +34,6 @@ const PRICES: Array<[number, bigint]> = [42_000, 2_300, 310, 100, 0.6, 0.55, 0.0
 );
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startHardhatNode(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  // The package's bin (its exports do not expose the CLI file itself).
-  const pkg = createRequire(import.meta.url).resolve("hardhat/package.json");
-  const cli = join(dirname(pkg), "dist/src/cli.js");
-  const child = spawn(process.execPath, [cli, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    try {
-      const r = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      });
-      if (r.ok) return { url, child };
-    } catch {
-      /* not up yet */
-    }
-    if (child.exitCode !== null) throw new Error("hardhat node exited");
-    await sleep(200);
-  }
-}
 
 /** Nearest-rank percentile, in ms rounded to 0.1. */
 function percentile(xs: number[], p: number): number {
@@ -259,7 +222,7 @@ async function loaded(cl: Cluster, rate: number, reports: number) {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "sigil-bench-oracle-"));
-  const { url, child } = await startHardhatNode();
+  const { url, child } = await startLocalNode({ stdio: ["ignore", "ignore", "inherit"] });
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
   try {
     for (const n of [3, 7]) {

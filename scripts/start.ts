@@ -28,7 +28,6 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -48,6 +47,7 @@ import { deploySigil, localDeployOptions, type Deployment } from "./deploy/deplo
 import { ChainJournal } from "../offchain/devchain/ChainJournal.js";
 import { genesisOf } from "../offchain/devchain/genesisOf.js";
 import { jsonRpc } from "../offchain/devchain/jsonRpc.js";
+import { freePort, localNodeCommand, waitForRpc } from "../offchain/devchain/localNode.js";
 import { JournalingRpcProxy } from "../offchain/devchain/JournalingRpcProxy.js";
 import { replayJournal } from "../offchain/devchain/replayJournal.js";
 import { CsvCandleSource } from "../offchain/backtest/CsvCandleSource.js";
@@ -167,17 +167,6 @@ function child(
   return c;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
-
 async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -293,26 +282,11 @@ async function main(): Promise<void> {
   // 1. chain: a hardhat node behind a journaling proxy; on a restart, rebuilt from the journal
   const opened = resumed ? ChainJournal.open(journalFile) : undefined;
   const genesisTime = opened?.contents.header.genesisTime ?? Math.floor(Date.now() / 1000);
-  const chainUrl = `http://127.0.0.1:${await freePort()}`;
-  child(
-    "hardhat node",
-    process.execPath,
-    [
-      join(ROOT, "node_modules/hardhat/dist/src/cli.js"),
-      "--network",
-      "sigilNode",
-      "node",
-      "--port",
-      new URL(chainUrl).port,
-    ],
-    join(STATE, "chain.log"),
-    { SIGIL_GENESIS_TIME: String(genesisTime) },
-    true,
-  );
-  await waitUntil(
-    "local chain",
-    async () => (await jsonRpc<string>(chainUrl, "eth_blockNumber")) ?? undefined,
-  );
+  const chainPort = await freePort();
+  const chainUrl = `http://127.0.0.1:${chainPort}`;
+  const node = localNodeCommand(chainPort, genesisTime);
+  const chainProc = child("hardhat node", node.cmd, node.args, join(STATE, "chain.log"), node.env, true);
+  await waitForRpc(chainUrl, chainProc);
   let journal: ChainJournal;
   if (opened) {
     const r = await replayJournal(chainUrl, opened.contents);

@@ -6,13 +6,8 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import { extname, join, normalize } from "node:path";
 import type { AddressInfo } from "node:net";
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+// One free-port helper for every local service the tests start.
+export { freePort } from "../../offchain/devchain/localNode.js";
 
 /** Spawn `cmd` in its own process group (so the whole tree can be ended by the group id). */
 export function spawnGroup(

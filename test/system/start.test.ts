@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider, keccak256, parseUnits, toUtf8Bytes, type Interface } from "ethers";
 import { readJournal } from "../../offchain/devchain/ChainJournal.js";
-import { jsonRpc } from "../../offchain/devchain/jsonRpc.js";
+import { startLocalNode } from "../../offchain/devchain/localNode.js";
 import { replayJournal } from "../../offchain/devchain/replayJournal.js";
 import type { WeexSimState } from "../../offchain/venue/weex/SimState.js";
 import { loadSimState } from "../../offchain/venue/weex/simStateFile.js";
@@ -186,33 +185,9 @@ describe("npm start: the whole system, locally", function () {
 
   it("the journaled chain, replayed, records every venue fill exactly once", async function () {
     const journal = readJournal(join(dir, "chain.jsonl"));
-    const port = await freePort();
-    chain = spawn(
-      process.execPath,
-      [
-        join(ROOT, "node_modules/hardhat/dist/src/cli.js"),
-        "--network",
-        "sigilNode",
-        "node",
-        "--port",
-        String(port),
-      ],
-      {
-        cwd: ROOT,
-        env: { ...process.env, SIGIL_GENESIS_TIME: String(journal.header.genesisTime) },
-        stdio: "ignore",
-      },
-    );
-    const url = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try {
-        await jsonRpc(url, "eth_blockNumber");
-        break;
-      } catch (e) {
-        if (i > 300) throw e;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    const node = await startLocalNode({ genesisTime: journal.header.genesisTime });
+    chain = node.child;
+    const url = node.url;
     await replayJournal(url, journal);
     const deployment = JSON.parse(readFileSync(join(dir, "deployment.json"), "utf8")) as {
       contracts: { TradeLedger: { address: string; block: number } };
@@ -245,15 +220,4 @@ function simFills(sim: WeexSimState): Array<{ clientOrderId: string; qtyE8: bigi
     clientOrderId: orders.get(f.orderId)!.clientOrderId,
     qtyE8: parseUnits(Number(f.qty).toFixed(8), 8),
   }));
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
 }

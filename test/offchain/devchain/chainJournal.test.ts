@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider, Wallet, parseEther } from "ethers";
 import { network } from "hardhat";
@@ -10,50 +9,13 @@ import { ChainJournal, readJournal } from "../../../offchain/devchain/ChainJourn
 import { DevChainError } from "../../../offchain/devchain/DevChainError.js";
 import { genesisOf } from "../../../offchain/devchain/genesisOf.js";
 import { jsonRpc } from "../../../offchain/devchain/jsonRpc.js";
+import { startLocalNode } from "../../../offchain/devchain/localNode.js";
 import { JournalingRpcProxy } from "../../../offchain/devchain/JournalingRpcProxy.js";
 import { replayJournal } from "../../../offchain/devchain/replayJournal.js";
 import { MockStable__factory } from "../../../types/ethers-contracts/index.js";
 
-const ROOT = resolve(import.meta.dirname, "../../..");
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
-
-/** A `hardhat node` child on the `sigilNode` network with its genesis pinned to `genesisTime`. */
-async function startNode(genesisTime: number): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      join(ROOT, "node_modules/hardhat/dist/src/cli.js"),
-      "--network",
-      "sigilNode",
-      "node",
-      "--port",
-      String(port),
-    ],
-    { cwd: ROOT, env: { ...process.env, SIGIL_GENESIS_TIME: String(genesisTime) }, stdio: "ignore" },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const end = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await jsonRpc(url, "eth_blockNumber");
-      return { url, child };
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
+/** A local chain with its genesis pinned to `genesisTime`. */
+const startNode = (genesisTime: number) => startLocalNode({ genesisTime });
 
 function stop(c: ChildProcess): Promise<void> {
   return new Promise((r) => {
