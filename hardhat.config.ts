@@ -12,15 +12,16 @@ const soljson = require.resolve("solc/soljson.js");
 const SOLC_VERSION: string = require("solc/package.json").version;
 
 // Hot paths (report verification, ledger, policy) are optimised for runtime gas; the vault
-// (ERC-4626 + votes + permit + roles) uses runs = 200 to stay under the 24 KiB code-size limit.
-const compiler = (runs: number) => ({
+// (ERC-4626 + votes + permit + roles) is compiled through the IR pipeline with runs = 200 to stay under
+// the 24 KiB code-size limit (its request book and NAV guard are separate contracts it deploys).
+const compiler = (runs: number, viaIR = false) => ({
   version: SOLC_VERSION,
   path: soljson,
-  settings: { optimizer: { enabled: true, runs }, evmVersion: "cancun" },
+  settings: { optimizer: { enabled: true, runs }, evmVersion: "cancun", ...(viaIR ? { viaIR } : {}) },
 });
 const profile = {
   compilers: [compiler(10_000)],
-  overrides: { "contracts/vault/SigilVault.sol": compiler(200) },
+  overrides: { "contracts/vault/SigilVault.sol": compiler(200, true) },
 };
 
 export default defineConfig({
