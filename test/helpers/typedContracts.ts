@@ -35,22 +35,20 @@ export type VaultFn =
   | "setFees"
   | "setOperatorRewards"
   | "setCap"
-  | "setNavTtl"
+  | "setSchedule"
+  | "schedule"
   | "pauseDeposits"
   | "unpauseDeposits"
   | "totalAssets"
   | "lastNav"
   | "currentEpoch"
-  | "currentRedeemBatch"
   | "navSequence"
   | "isNavFresh"
-  | "pendingDepositRequest"
-  | "claimableDepositRequest"
-  | "pendingRedeemRequest"
-  | "claimableRedeemRequest"
-  | "pendingTotals"
   | "reservedAssets"
   | "offchainEquity"
+  | "custodyTotals"
+  | "epochBook"
+  | "navGuard"
   | "sharePrice"
   | "fees"
   | "parameters"
@@ -102,6 +100,8 @@ export type PolicyFn =
 export type RegistryFn =
   | AccessControlFn
   | "setConfig"
+  | "setConsumers"
+  | "consumers"
   | "configDigest"
   | "operators"
   | "threshold"
@@ -139,7 +139,22 @@ export type GovernorFn =
   | "votingDelay"
   | "votingPeriod"
   | "getVotes"
-  | "timelock";
+  | "timelock"
+  | "proposalEta"
+  | "proposalThreshold"
+  | "proposalThresholdBps"
+  | "proposalGuardian"
+  | "lateQuorumVoteExtension"
+  | "cancel";
+
+export type BookFn =
+  | "epochState"
+  | "requestEpoch"
+  | "pendingTotals"
+  | "depositRequestOf"
+  | "redeemRequestOf"
+  | "requestsOf"
+  | "fulfilmentOf";
 
 export type TimelockFn =
   | AccessControlFn
@@ -148,7 +163,11 @@ export type TimelockFn =
   | "CANCELLER_ROLE"
   | "getMinDelay"
   | "schedule"
-  | "updateDelay";
+  | "updateDelay"
+  | "operationDelay"
+  | "requiredDelay"
+  | "getTimestamp"
+  | "isOperationPending";
 
 export type AggregatorFn = "setAnswer" | "setAnswerAt" | "setBroken" | "latestRoundData" | "decimals";
 
@@ -158,6 +177,7 @@ export type Erc20 = Typed<Erc20Fn>;
 export function typedContracts(f: Fixture) {
   return {
     vault: typed<VaultFn>(f.vault),
+    book: typed<BookFn>(f.book),
     policy: typed<PolicyFn>(f.policy),
     registry: typed<RegistryFn>(f.registry),
     ledger: typed<LedgerFn>(f.ledger),
