@@ -79,6 +79,7 @@ import {
   MockStable__factory,
   OracleRegistry__factory,
   SigilVault__factory,
+  EpochBook__factory,
   TradeLedger__factory,
 } from "../types/ethers-contracts/index.js";
 
@@ -349,10 +350,22 @@ async function main(): Promise<void> {
     );
   } else {
     const base = localDeployOptions(accounts);
+    // The replay clock runs a trading day every `dayMs`: epochs, the NAV confirmation delay and the
+    // risk window (the NAV bound's and the daily-loss breaker's) are set in that accelerated time.
+    const epochSeconds = Math.max(1, Math.round((epochDays * dayMs) / 1000));
     const deployed = await deploySigil(
       ethers,
       {
         ...base,
+        vault: {
+          ...base.vault,
+          schedule: {
+            ...base.vault.schedule,
+            epochDurationSeconds: Math.max(1, Math.floor(epochSeconds / 2)),
+            navConfirmDelaySeconds: epochSeconds,
+            riskWindowSeconds: Math.max(7, epochSeconds),
+          },
+        },
         operators: operators.map((w) => w.address),
         threshold: 2,
         assets: SYMBOLS.map((sym) => ({
@@ -392,6 +405,7 @@ async function main(): Promise<void> {
     registry: OracleRegistry__factory.connect(deployment.contracts.OracleRegistry!.address, admin),
     ledger: TradeLedger__factory.connect(deployment.contracts.TradeLedger!.address, admin),
     vault: SigilVault__factory.connect(deployment.contracts.SigilVault!.address, admin),
+    book: EpochBook__factory.connect(deployment.contracts.EpochBook!.address, admin),
     asset: MockStable__factory.connect(deployment.parameters.asset ?? "", admin),
   };
   mkdirSync(join(ROOT, "deployments"), { recursive: true });
@@ -591,6 +605,7 @@ async function main(): Promise<void> {
   const vaultAddr = c.deployment.contracts.SigilVault!.address;
   const L = c.ledger.interface;
   const V = c.vault.interface;
+  const book = c.book;
 
   // The sinks below need the engine's store, and the engine needs the sinks: assigned once, further down.
   // eslint-disable-next-line prefer-const
@@ -651,11 +666,26 @@ async function main(): Promise<void> {
         );
     },
   };
+  /**
+   * A NAV report must be valued at or after its epoch's cut-off (requests up to the cut-off settle at
+   * its price): wait for the wall clock to pass it, and mine a block if the chain has not.
+   */
+  const afterCutoff = async (): Promise<bigint> => {
+    const [, cutoff] = await book.epochState();
+    for (;;) {
+      const t = await reportTime();
+      if (t >= cutoff) return t;
+      const wall = Math.floor(Date.now() / 1000);
+      if (wall > Number(cutoff)) await jsonRpc(rpcUrl, "evm_mine");
+      else await new Promise((r) => setTimeout(r, (Number(cutoff) + 1 - wall) * 1000));
+    }
+  };
   const navReports: NavReportSink = {
     async submitNav(nav: Nav): Promise<void> {
       // The venue replays history, so its clock is in the past; the valuation is of the state now
-      // reached and is stamped with chain-compatible time, as the vault requires.
-      const stamped: Nav = { ...nav, timestamp: await reportTime() };
+      // reached and is stamped with chain-compatible time at or after the epoch's cut-off, as the
+      // vault requires (nothing trades while it waits).
+      const stamped: Nav = { ...nav, timestamp: await afterCutoff() };
       writeVenueFile();
       const report = {
         configDigest: await domainDigest(),
@@ -721,9 +751,23 @@ async function main(): Promise<void> {
         });
       }
     }
+    // Custody transfers as the venue's ledger holds them: what NAV reports' custody counters attest.
+    let credited = 0n;
+    let debited = 0n;
+    for (const m of acct.custody) {
+      if (m.asset !== QUOTE) continue;
+      const units = toTokenUnits(fxFormat(m.amount), DECIMALS);
+      if (m.direction === "in") credited += units;
+      else debited += units;
+    }
     writeAtomic(
       venueFile,
-      JSON.stringify({ prices, fills, equity: toTokenUnits(equity.toFixed(DECIMALS), DECIMALS).toString() }),
+      JSON.stringify({
+        prices,
+        fills,
+        equity: toTokenUnits(equity.toFixed(DECIMALS), DECIMALS).toString(),
+        custody: { credited: credited.toString(), debited: debited.toString() },
+      }),
     );
   }
   const fmtUsd = (v: bigint) => `$${(Number(v) / 10 ** DECIMALS).toFixed(2)}`;
@@ -743,6 +787,7 @@ async function main(): Promise<void> {
     namespace: "sg",
     reports,
     navReports,
+    vault: vaultAddr,
     // Fills the ledger already recorded (a crash after a report landed) are marked, not re-sent.
     ledger: { provider, address: ledgerAddr, fromBlock: c.deployment.contracts.TradeLedger!.block },
     urls: sim.ccxtUrls() as unknown as Record<string, unknown>,
@@ -783,7 +828,12 @@ async function main(): Promise<void> {
       "vault",
       `demo staker ${short(await staker.getAddress())} requested a deposit of ${fmtUsd(DEMO_DEPOSIT)}`,
     );
-    await engine.engine.reportNav(Number(await c.vault.currentEpoch()));
+    // Made after the first epoch's cut-off, the request joins the epoch after: settle until it has.
+    for (let i = 0; i < 3; i++) {
+      await engine.engine.reportNav(Number(await c.vault.currentEpoch()));
+      const [pending] = await book.depositRequestOf(await staker.getAddress());
+      if (pending === 0n) break;
+    }
     const toVenue = (DEMO_DEPOSIT * 8_000n) / 10_000n;
     const custodian = signers[5]!;
     const tx = await c.vault

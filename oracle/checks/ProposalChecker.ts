@@ -324,28 +324,57 @@ export class ProposalChecker {
     await inOrder([recorded, venue]);
   }
 
-  /** A NAV report: header, the vault's current epoch, valuation time, equity against the venue's balance. */
+  /**
+   * A NAV report: header, the vault it names, the vault's epoch and cut-off, valuation time, equity
+   * against the venue's balance, and custody counters against the venue's ledger (and never above
+   * what the vault sent). The node refuses what the vault would revert, and what it cannot vouch for.
+   */
   async checkNav(p: NavProposal): Promise<void> {
     const { report } = p;
+    const nav = report.nav;
     await this.checkHeader(Stream.Nav, report);
-    this.checkTime(report.nav.timestamp, "valuation time");
-    const [epoch, lastNavTime] = await Promise.all([
-      fromChain(this.d.chain.currentEpoch(), "vault epoch"),
+    this.checkTime(nav.timestamp, "valuation time");
+    const vault = this.d.chain.deployment.vault;
+    if (nav.vault.toLowerCase() !== vault.toLowerCase())
+      refuse(RefusalReason.WrongVault, `report names vault ${nav.vault}, this deployment's is ${vault}`);
+    const [{ epoch, cutoff }, lastNavTime, onChain] = await Promise.all([
+      fromChain(this.d.chain.epochState(), "vault epoch"),
       fromChain(this.d.chain.lastNavTimestamp(), "last NAV"),
+      fromChain(this.d.chain.custodyTotals(), "custody totals"),
     ]);
-    // The vault would revert it (SigilVaultBadNavTimestamp): valuations only move forward.
-    if (report.nav.timestamp < lastNavTime) {
+    // The vault would revert these (SigilVaultBadNavTimestamp, ...ValuedBeforeCutoff, ...WrongEpoch).
+    if (nav.timestamp < lastNavTime) {
       refuse(
         RefusalReason.TimestampOutOfOrder,
-        `valuation time ${report.nav.timestamp} before the last NAV's ${lastNavTime}`,
+        `valuation time ${nav.timestamp} before the last NAV's ${lastNavTime}`,
       );
     }
-    if (report.nav.epoch !== epoch)
-      refuse(RefusalReason.WrongEpoch, `epoch ${report.nav.epoch}, vault at ${epoch}`);
-    const equity = await fromVenue(this.d.balance.equity(), "venue equity");
+    if (nav.timestamp < cutoff) {
+      refuse(
+        RefusalReason.ValuedBeforeCutoff,
+        `valuation time ${nav.timestamp} before epoch ${epoch}'s cut-off ${cutoff}: requests up to it would settle at an earlier price`,
+      );
+    }
+    if (nav.epoch !== epoch) refuse(RefusalReason.WrongEpoch, `epoch ${nav.epoch}, vault at ${epoch}`);
+    if (nav.custodySent > onChain.sent) {
+      refuse(
+        RefusalReason.CustodyMismatch,
+        `report says the venue was credited ${nav.custodySent}, the vault only ever sent ${onChain.sent}`,
+      );
+    }
+    const [equity, custody] = await Promise.all([
+      fromVenue(this.d.balance.equity(), "venue equity"),
+      fromVenue(this.d.balance.custody(), "venue custody ledger"),
+    ]);
     const tolerance = equity * BigInt(this.d.limits.navToleranceBps);
-    if (absDiff(report.nav.venueEquity, equity) * BPS > tolerance) {
-      refuse(RefusalReason.EquityMismatch, `reported ${report.nav.venueEquity}, venue ${equity}`);
+    if (absDiff(nav.venueEquity, equity) * BPS > tolerance) {
+      refuse(RefusalReason.EquityMismatch, `reported ${nav.venueEquity}, venue ${equity}`);
+    }
+    if (nav.custodySent !== custody.credited || nav.custodyReturned !== custody.debited) {
+      refuse(
+        RefusalReason.CustodyMismatch,
+        `report: sent ${nav.custodySent} returned ${nav.custodyReturned}; venue ledger: credited ${custody.credited} debited ${custody.debited}`,
+      );
     }
   }
 }
