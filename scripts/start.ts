@@ -188,9 +188,14 @@ function relayRefusals(name: string, proc: ChildProcess): void {
       return;
     }
     if (l.msg !== "proposal refused") return;
-    const from = typeof l.proposer === "string" ? ` from ${l.proposer}` : " (unsigned)";
-    const detail = typeof l.detail === "string" ? `: ${l.detail.slice(0, 120)}` : "";
-    line("refused", `${name} refused a ${String(l.stream)} proposal${from}: ${String(l.reason)}${detail}`);
+    // Printable characters only: parts of a refused request are a stranger's choice.
+    const clean = (v: unknown) =>
+      String(v)
+        .replace(/[^\x20-\x7e]/g, "?")
+        .slice(0, 120);
+    const from = typeof l.proposer === "string" ? ` from ${clean(l.proposer)}` : " (unsigned)";
+    const detail = typeof l.detail === "string" ? `: ${clean(l.detail)}` : "";
+    line("refused", `${name} refused a ${clean(l.stream)} proposal${from}: ${clean(l.reason)}${detail}`);
   });
 }
 

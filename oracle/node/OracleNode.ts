@@ -1,8 +1,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getBytes, recoverAddress, type Provider, type Wallet } from "ethers";
+import { getAddress, getBytes, isAddress, recoverAddress, type Provider, type Wallet } from "ethers";
 import express, { type Request, type Response } from "express";
-import { proposalAuthDomain } from "../../offchain/protocol/proposalAuth.js";
+import { PROPOSAL_AUTH_HEADERS, proposalAuthDomain } from "../../offchain/protocol/proposalAuth.js";
 import {
   reportDomain,
   Stream,
@@ -264,16 +264,18 @@ export class OracleNode {
         next: (e?: unknown) => void,
       ) => {
         if (!err) return next();
-        const stream = STREAMS[String(req.params?.stream ?? req.path.split("/").pop())] ?? Stream.Signal;
+        const stream = STREAMS[String(req.params?.stream ?? req.path.split("/").pop())];
+        if (stream === undefined) return void res.status(404).json({ error: "unknown stream" });
         this.metrics.seen.inc({ stream: streamName(stream) });
         const reason = err.type === "entity.too.large" ? RefusalReason.BodyTooLarge : RefusalReason.Schema;
         const detail =
           reason === RefusalReason.BodyTooLarge
             ? `body larger than ${MAX_PROPOSAL_BYTES} bytes`
-            : err.message;
-        const proposer = req.headers["sigil-proposer"];
+            : String(err.message).slice(0, 200);
+        // Unauthenticated and attacker-chosen: logged only if it is an address at all.
+        const claimed = req.headers[PROPOSAL_AUTH_HEADERS.proposer];
         this.refused(stream, reason, detail, {
-          proposer: typeof proposer === "string" ? proposer.slice(0, 42) : undefined,
+          proposer: typeof claimed === "string" && isAddress(claimed) ? getAddress(claimed) : undefined,
           from: req.socket.remoteAddress,
         });
         const status =
