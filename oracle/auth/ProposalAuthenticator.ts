@@ -48,6 +48,8 @@ export interface ProposalAuthenticatorDeps {
   self: string;
   nonces: NonceStore;
   clock: Clock;
+  /** Whether an address is in the registry's current operator set (as last read; never a chain call here). */
+  isOperator?: (address: string) => boolean;
 }
 
 /**
@@ -95,6 +97,12 @@ export class ProposalAuthenticator {
     };
     if (!this.engines.has(auth.proposer))
       refuse(RefusalReason.UnknownProposer, `${auth.proposer} is not an engine this node accepts`);
+    // Even if configured as an engine: whoever co-signs reports must never also propose them.
+    if (this.d.isOperator?.(auth.proposer))
+      refuse(
+        RefusalReason.UnknownProposer,
+        `${auth.proposer} is an oracle operator, and operators never propose`,
+      );
     if (auth.audience !== this.self)
       refuse(RefusalReason.WrongAudience, `signed for node ${auth.audience}, this is ${this.self}`);
     if (!verifyProposalSignature(this.d.domain, stream, body, auth)) {

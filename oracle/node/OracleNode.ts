@@ -145,6 +145,7 @@ export class OracleNode {
         self: o.wallet.address,
         nonces: this.nonces,
         clock: this.clock,
+        isOperator: (a) => this.operators?.operators.some((op) => BigInt(op) === BigInt(a)) ?? false,
       });
     } catch (err) {
       this.nonces.close();
@@ -490,6 +491,11 @@ export class OracleNode {
 
   private async refreshOperators(): Promise<OperatorSet> {
     this.operators = await this.chain.operatorSet();
+    const both = this.o.auth.engines.filter((e) =>
+      this.operators!.operators.some((op) => BigInt(op) === BigInt(e)),
+    );
+    if (both.length > 0)
+      this.log.error("auth.engines lists oracle operators: their proposals are refused", { operators: both });
     return this.operators;
   }
 

@@ -348,6 +348,28 @@ describe("oracle nodes act only on proposals signed by their configured engine",
     expect(notJson.body.refused).to.equal("schema");
   });
 
+  it("refuses an operator's proposal even where that operator is (mis)configured as an engine", async () => {
+    const other = h.walletAt(1);
+    const { logger, lines } = captureLogger("misconfigured");
+    const node = await h.startNode(h.keystoreIndexOf(0), {
+      dataDir: `${h.dir}/misconfigured`,
+      deploymentId: "isolated-misconfigured",
+      auth: { ...TEST_AUTH, engines: [ENGINE_WALLET.address, other.address] },
+      logger,
+    });
+    try {
+      expect(lines.some((l) => l.msg.startsWith("auth.engines lists oracle operators"))).to.equal(true);
+      const { body } = await h.signalProposal((await ledgerSeq()) + 20n, [[0, 1_000]]);
+      const r = await new ProposalSigner(other, h.engine.domain).post(node, Stream.Signal, body);
+      expect(r.status).to.equal(403);
+      expect(r.body.refused).to.equal("unknown_proposer");
+      expect(String(r.body.detail)).to.include("operator");
+      expect((await h.post(node, Stream.Signal, body)).status).to.equal(200);
+    } finally {
+      await node.stop();
+    }
+  });
+
   it("does not start without an engine identity, nor with its own operator key as the engine", async () => {
     let noEngine: unknown;
     await h

@@ -157,9 +157,9 @@ describe("SnapshotRecomputer (input snapshots re-run on the shared daily data)",
         deploymentId: "isolated-snapshot-recompute",
         recomputer: new SnapshotRecomputer({ source: new HttpSnapshotSource(server.url), indexOf }),
       });
-      const proposal = async (weights: Array<[number, number]>, inputsHash = hash) => {
+      const proposal = async (weights: Array<[number, number]>, inputsHash = hash, flags = 1) => {
         const seq = (await h.contracts.ledger.sequences())[0] + 1n;
-        const { report, body } = await h.signalProposal(seq, weights, { flags: 1 });
+        const { report, body } = await h.signalProposal(seq, weights, { flags });
         const signal = { ...report.signal, inputsHash, modelHash: e.modelHash };
         return {
           report: reportToJson({ ...report, signal }),
@@ -172,6 +172,9 @@ describe("SnapshotRecomputer (input snapshots re-run on the shared daily data)",
         const [first, ...rest] = entries;
         const doctored = await post(await proposal([[first![0], first![1] + 1], ...rest]));
         expect(doctored.body.refused, JSON.stringify(doctored.body)).to.equal("recompute_mismatch");
+        // Claiming "bounds-checked only" (bit 0 clear) does not get it past the re-run.
+        const unflagged = await post(await proposal([[first![0], first![1] + 1], ...rest], hash, 0));
+        expect(unflagged.body.refused, JSON.stringify(unflagged.body)).to.equal("recompute_mismatch");
 
         const missing = await post(await proposal(entries, "0x" + "ee".repeat(32)));
         // Not in the store: nothing to re-compute, and the signal claims it was (flags bit 0).
