@@ -344,7 +344,11 @@ export class OracleNode {
     try {
       ({ proposer } = this.auth.authenticate(stream, header, raw));
     } catch (err) {
-      if (!(err instanceof ProposalUnauthenticated)) throw err;
+      if (!(err instanceof ProposalUnauthenticated)) {
+        // E.g. the replay store cannot be written: nothing is checked or signed without it.
+        this.log.error("proposal authentication failed", { stream: streamName(stream), err });
+        return { status: 500, body: { error: "cannot authenticate the request now; send again later" } };
+      }
       this.refused(stream, err.reason, err.details, { proposer: err.claimedProposer, from });
       const status = refusalStatus(err.reason);
       return {
