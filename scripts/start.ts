@@ -6,6 +6,10 @@
  *   accelerated clock: decision → signal proposal → co-signed → ledger verdict → orders → fills →
  *   execution report → trade ledger; epoch end → NAV report → settlement → share price.
  *
+ * The engine signs every proposal it sends the nodes with its own key (an encrypted keystore in
+ * .sigil/engine/, created on the first start and reused after); the nodes accept proposals from that
+ * address only, and a refusal a node logs is repeated on this console.
+ *
  * State lives in .sigil/ and a restart resumes it: the chain is rebuilt from its journal (every
  * block re-mined with its own time and transactions, state roots checked; offchain/devchain), the
  * simulator from its saved accounts and orders, the engine, oracle nodes and run log from their own
@@ -18,6 +22,7 @@
  * Env: SIGIL_RPC_PORT (the journaled JSON-RPC port clients use), SIGIL_STATE_DIR (default .sigil), SIGIL_NATS_SERVER (binary).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
 import {
   createWriteStream,
   existsSync,
@@ -58,6 +63,7 @@ import {
   weightsToTargets,
   type ProviderSpec,
 } from "../offchain/engine/InputSnapshot.js";
+import { openEngineKeystore } from "../offchain/engine/engineKeystore.js";
 import { DirectorySnapshotStore, serveSnapshots, snapshotRef } from "../offchain/engine/SnapshotStore.js";
 import { AssetList } from "../offchain/execution/AssetList.js";
 import { executionLimits } from "../offchain/execution/ExecutionLimits.js";
@@ -65,7 +71,9 @@ import { RiskPolicyKillLevel } from "../offchain/execution/KillLevelSource.js";
 import { LedgerSignalSource } from "../offchain/execution/LedgerSignalSource.js";
 import type { ExecutionReportSink, NavReportSink } from "../offchain/execution/ReportSinks.js";
 import { VenueCredentials } from "../offchain/execution/VenueCredentials.js";
-import type { Execution, Nav } from "../offchain/protocol/reportTypes.js";
+import { proposalAuthDomain } from "../offchain/protocol/proposalAuth.js";
+import { ProposalSigner, type ProposalTarget } from "../offchain/protocol/ProposalSigner.js";
+import { Stream, type Execution, type Nav } from "../offchain/protocol/reportTypes.js";
 import { msToSeconds, priceToE8, toFixed, toTokenUnits } from "../offchain/protocol/units.js";
 import { RunLogWriter } from "../offchain/runlog/RunLogWriter.js";
 import { movingAverageMomentum } from "../offchain/strategy/movingAverageMomentum.js";
@@ -97,7 +105,7 @@ const SIM_ACCOUNT = {
   secret: "sigil-demo-secret",
   passphrase: "demo",
 };
-// Local demo only: the oracle keystores are encrypted with this, kept next to them under .sigil/.
+// Local demo only: the oracle and engine keystores are encrypted with this, kept next to them under .sigil/.
 const KEYSTORE_PASSWORD = "sigil-local-demo";
 
 /** A typed error for the orchestrator: which step failed and why. */
@@ -166,6 +174,30 @@ function child(
     if (!stopping) line("exit", `${name} exited (${code ?? sig}); see ${logFile}`);
   });
   return c;
+}
+
+/**
+ * Repeat on the console every refusal an oracle node logs (`"msg":"proposal refused"` JSON lines on its
+ * stderr): who was turned away and why, e.g. a proposal that was not signed by the engine.
+ */
+function relayRefusals(name: string, proc: ChildProcess): void {
+  createInterface({ input: proc.stderr! }).on("line", (text) => {
+    let l: { msg?: unknown; stream?: unknown; reason?: unknown; proposer?: unknown; detail?: unknown };
+    try {
+      l = JSON.parse(text) as typeof l;
+    } catch {
+      return;
+    }
+    if (l.msg !== "proposal refused") return;
+    // Printable characters only: parts of a refused request are a stranger's choice.
+    const clean = (v: unknown) =>
+      String(v)
+        .replace(/[^\x20-\x7e]/g, "?")
+        .slice(0, 120);
+    const from = typeof l.proposer === "string" ? ` from ${clean(l.proposer)}` : " (unsigned)";
+    const detail = typeof l.detail === "string" ? `: ${clean(l.detail)}` : "";
+    line("refused", `${name} refused a ${clean(l.stream)} proposal${from}: ${clean(l.reason)}${detail}`);
+  });
 }
 
 async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
@@ -487,6 +519,22 @@ async function main(): Promise<void> {
   const venueFile = join(STATE, "venue.json");
   const assets = AssetList.fromDeployment(c.deployment, QUOTE);
   writeVenueFile();
+  // The engine's identity: every proposal is signed with it, and it is the only one the nodes accept.
+  const engineDir = join(STATE, "engine");
+  const engineKey = await openEngineKeystore(join(engineDir, "keystore.json"), KEYSTORE_PASSWORD, {
+    scryptN: 1 << 12,
+  });
+  if (engineKey.created)
+    writeFileSync(join(engineDir, "password"), KEYSTORE_PASSWORD + "\n", { mode: 0o600 });
+  const engineSigner = new ProposalSigner(
+    engineKey.wallet,
+    proposalAuthDomain(BigInt(c.deployment.chainId), c.deployment.contracts.OracleRegistry!.address),
+  );
+  line(
+    "engine",
+    `proposals signed by engine ${engineSigner.address} (${engineKey.created ? "new" : "existing"} keystore ${join(engineDir, "keystore.json")})`,
+  );
+  const nodeTargets: ProposalTarget[] = [];
   const nodeUrls: string[] = [];
   for (const [i, w] of operators.entries()) {
     const dir = join(STATE, `oracle-${i}`);
@@ -515,6 +563,7 @@ async function main(): Promise<void> {
           http: { host: "127.0.0.1", port },
           dataDir: "data",
           failoverMs: 1_500,
+          auth: { engines: [engineSigner.address] },
           submission: { pollMs: 50, backoffInitialMs: 100, backoffMaxMs: 1_000 },
           venue: { kind: "file", path: venueFile },
           ...(recompute ? { recompute: { snapshotUrl: snapshotServer.url, quote: QUOTE } } : {}),
@@ -523,7 +572,7 @@ async function main(): Promise<void> {
         2,
       ),
     );
-    child(
+    const nodeProc = child(
       `oracle-${i}`,
       process.execPath,
       [
@@ -534,7 +583,9 @@ async function main(): Promise<void> {
       ],
       join(dir, "node.log"),
     );
+    relayRefusals(`oracle-${i}`, nodeProc);
     nodeUrls.push(`http://127.0.0.1:${port}`);
+    nodeTargets.push({ url: `http://127.0.0.1:${port}`, address: w.address });
   }
   await Promise.all(
     nodeUrls.map((u) =>
@@ -569,16 +620,12 @@ async function main(): Promise<void> {
     const chain = await chainNowS();
     return (chain < wall ? chain : wall) - 1n;
   };
-  const propose = async (path: string, body: unknown) =>
-    Promise.all(
-      nodeUrls.map(async (u) => {
-        const r = await fetch(`${u}/v1/proposals/${path}`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(body),
-        });
-        return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-      }),
+  /** A proposal to every node, each request signed by the engine for its node. */
+  const propose = async (path: "signal" | "execution" | "nav", body: unknown) =>
+    engineSigner.postAll(
+      nodeTargets,
+      path === "signal" ? Stream.Signal : path === "execution" ? Stream.Execution : Stream.Nav,
+      body,
     );
   const refusals = (rs: Array<{ status: number; body: Record<string, unknown> }>) =>
     rs.filter((r) => r.status !== 200).map((r) => `${String(r.body.refused ?? r.body.error)}`);

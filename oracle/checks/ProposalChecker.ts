@@ -179,7 +179,8 @@ export class ProposalChecker {
 
   /**
    * A signal: header, decision time, reference prices of every asset it holds, the on-chain risk
-   * policy, and the re-computed decision where possible. Returns whether it was re-computed.
+   * policy, and, on a node configured with a recomputer, the re-computed decision (required: such a
+   * node never signs a signal it could not re-compute). Returns whether it was re-computed.
    */
   async checkSignal(p: SignalProposal): Promise<{ recomputed: boolean }> {
     const { report, context } = p;
@@ -207,46 +208,51 @@ export class ProposalChecker {
     ]);
 
     const claimsRecomputed = (report.signal.flags & 1) === 1;
-    // A recomputer that fails (snapshot unavailable, hash mismatch) leaves bounds checks only.
-    const result: RecomputeResult | undefined = this.d.recomputer
-      ? await this.d.recomputer
-          .recompute({
-            inputsHash: report.signal.inputsHash,
-            inputSnapshotRef: context.inputSnapshotRef,
-            runHash: report.signal.runHash,
-            modelHash: report.signal.modelHash,
-            timestamp: report.signal.timestamp,
-          })
-          .catch((err: unknown) => ({
-            kind: "non-deterministic" as const,
-            reason: `recomputer failed: ${String(err)}`,
-          }))
-      : undefined;
-    if (result?.kind === "invalid") refuse(RefusalReason.SnapshotInvalid, result.reason);
-    if (result?.kind === "deterministic") {
-      const tol = this.d.limits.recomputeToleranceBps;
-      for (let a = 0; a < MAX_ASSETS; a++) {
-        const mine = targetOf(result.targets, a);
-        const theirs = targetOf(report.signal.targets, a);
-        if (Math.abs(mine - theirs) > tol) {
-          refuse(
-            RefusalReason.RecomputeMismatch,
-            `asset ${a}: proposed ${theirs} bps, re-computed ${mine} bps`,
-          );
-        }
-      }
-      return { recomputed: true };
+    if (!this.d.recomputer) {
+      // Bounds checks only: this node vouches for the bounds, and the signal must say so (bit 0 clear).
+      if (claimsRecomputed)
+        refuse(RefusalReason.RecomputeUnavailable, "no recomputer configured; flags bit 0 must be clear");
+      return { recomputed: false };
     }
-    // Without a deterministic re-run this node can vouch for the bounds only, and the signal must say so.
-    if (claimsRecomputed) {
-      refuse(
+    // Configured to re-compute: sign only what was re-computed and matches, whatever the flags say. A
+    // failure or a non-deterministic pipeline is a refusal, never a fall-back to bounds only (clearing
+    // bit 0 must not get a decision past the re-run).
+    let result: RecomputeResult;
+    try {
+      result = await this.d.recomputer.recompute({
+        inputsHash: report.signal.inputsHash,
+        inputSnapshotRef: context.inputSnapshotRef,
+        runHash: report.signal.runHash,
+        modelHash: report.signal.modelHash,
+        timestamp: report.signal.timestamp,
+      });
+    } catch (err) {
+      throw new ProposalRefused(
         RefusalReason.RecomputeUnavailable,
-        result
-          ? `not re-computable: ${result.reason}`
-          : "no recomputer configured; flags bit 0 must be clear",
+        `configured to re-compute, could not: ${String(err)}`,
+        { cause: err },
       );
     }
-    return { recomputed: false };
+    if (result.kind === "invalid") throw new ProposalRefused(RefusalReason.SnapshotInvalid, result.reason);
+    if (result.kind === "non-deterministic") {
+      throw new ProposalRefused(
+        RefusalReason.RecomputeUnavailable,
+        `configured to re-compute, the decision is not re-computable: ${result.reason}`,
+      );
+    }
+    const recomputed = result.targets;
+    const tol = this.d.limits.recomputeToleranceBps;
+    for (let a = 0; a < MAX_ASSETS; a++) {
+      const mine = targetOf(recomputed, a);
+      const theirs = targetOf(report.signal.targets, a);
+      if (Math.abs(mine - theirs) > tol) {
+        refuse(
+          RefusalReason.RecomputeMismatch,
+          `asset ${a}: proposed ${theirs} bps, re-computed ${mine} bps`,
+        );
+      }
+    }
+    return { recomputed: true };
   }
 
   /**
