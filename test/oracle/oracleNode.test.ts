@@ -363,6 +363,33 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     h.venue.equityValue = 0n;
   });
 
+  it("refuses a NAV report the vault would revert or the venue does not back: another vault, custody the ledger does not show, a valuation before the cut-off", async () => {
+    const seq = (await h.contracts.vault.navSequence()) + 1n;
+    const reasons = async (mutate: (nav: Record<string, unknown>) => void) => {
+      const { body } = await h.navProposal(seq, 0n);
+      mutate((body.report as { nav: Record<string, unknown> }).nav);
+      const r = await h.post(nodes[0]!, Stream.Nav, body);
+      expect(r.status, JSON.stringify(r.body)).to.equal(422);
+      return r.body.refused;
+    };
+    expect(await reasons((n) => (n.vault = "0x000000000000000000000000000000000000dEaD"))).to.equal(
+      "wrong_vault",
+    );
+    // The venue's ledger shows no custody; a report claiming some is not backed by it.
+    expect(await reasons((n) => (n.custodyReturned = "5000000"))).to.equal("custody_mismatch");
+    // More credited than the vault ever sent: the vault would revert it, the node refuses first.
+    expect(await reasons((n) => (n.custodySent = "1"))).to.equal("custody_mismatch");
+    const [, cutoff] = await (
+      await h.ethers.getContractAt("EpochBook", await h.contracts.vault.epochBook())
+    ).epochState();
+    expect(await reasons((n) => (n.timestamp = (cutoff - 1n).toString()))).to.be.oneOf([
+      "valued_before_cutoff",
+      "timestamp_too_old",
+      "timestamp_out_of_order",
+    ]);
+    expect(await h.contracts.vault.navSequence(), "nothing landed").to.equal(seq - 1n);
+  });
+
   it("carries an execution report end to end against the venue's fills", async () => {
     const signalSeq = (await h.contracts.ledger.sequences())[2]; // last accepted signal
     const seq = (await h.contracts.ledger.sequences())[1] + 1n;

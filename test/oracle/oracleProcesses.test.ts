@@ -86,6 +86,7 @@ describe("oracle node program (separate processes)", function () {
       JSON.stringify({
         prices: Object.fromEntries(FEED_PRICES.map(([a, p]) => [String(a), p.toString()])),
         equity: "0",
+        custody: { credited: "0", debited: "0" },
       }),
     );
     writeFileSync(join(h.dir, "password"), KEYSTORE_PASSWORD + "\n");

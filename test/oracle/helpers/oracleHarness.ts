@@ -65,8 +65,11 @@ export async function startOracleHarness(opts: { operators?: number; threshold?:
   const signers = await ethers.getSigners();
   const accounts = await Promise.all(signers.map((s) => s.getAddress()));
   const ops = operatorWallets(opts.operators ?? 3);
+  const base = localDeployOptions(accounts);
   const c = await deploySigil(ethers, {
-    ...localDeployOptions(accounts),
+    ...base,
+    // A one-second epoch: a NAV proposal waits at most a second for the cut-off.
+    vault: { ...base.vault, schedule: { ...base.vault.schedule, epochDurationSeconds: 1 } },
     operators: ops.map((w) => w.address),
     threshold: opts.threshold ?? 2,
     handOverToTimelock: false,
@@ -224,6 +227,20 @@ export async function startOracleHarness(opts: { operators?: number; threshold?:
     };
   }
 
+  /** A valuation time at or after the vault's epoch cut-off (waits for the wall clock, mines a block). */
+  async function valuationTime(): Promise<bigint> {
+    const book = await ethers.getContractAt("EpochBook", await c.vault.epochBook());
+    const [, cutoff] = await book.epochState();
+    for (;;) {
+      const t = await decisionTime();
+      if (t >= cutoff) return t;
+      const wall = Math.floor(Date.now() / 1000);
+      if (wall > Number(cutoff)) await ethers.provider.send("evm_mine", []);
+      else await new Promise((r) => setTimeout(r, (Number(cutoff) + 1 - wall) * 1000));
+    }
+  }
+
+  /** A NAV report of `venueEquity`, with the custody counters the in-memory venue's ledger shows. */
   async function navProposal(sequence: bigint, venueEquity: bigint) {
     const report = {
       configDigest: await c.registry.configDigest(),
@@ -231,8 +248,11 @@ export async function startOracleHarness(opts: { operators?: number; threshold?:
       deadline: BigInt(Math.floor(Date.now() / 1000)) + 120n,
       nav: {
         epoch: await c.vault.currentEpoch(),
+        vault: await c.vault.getAddress(),
         venueEquity,
-        timestamp: await decisionTime(),
+        custodySent: venue.custodyValue.credited,
+        custodyReturned: venue.custodyValue.debited,
+        timestamp: await valuationTime(),
         venueSnapshotHash: keccak256(toUtf8Bytes(`snap-${sequence}`)),
       },
     };
