@@ -154,7 +154,10 @@ export type BookFn =
   | "depositRequestOf"
   | "redeemRequestOf"
   | "requestsOf"
-  | "fulfilmentOf";
+  | "fulfilmentOf"
+  | "vault";
+
+export type NavGuardFn = "pending" | "range" | "index" | "window" | "vault" | "registry" | "BUCKETS";
 
 export type TimelockFn =
   | AccessControlFn

@@ -4,7 +4,7 @@ import { encodeBytes32String } from "ethers";
 import { Stream, type NavReport } from "../../offchain/protocol/reportTypes.js";
 import { reportStructHash } from "../../offchain/protocol/signatures.js";
 import { cosign, fund, now, passCutoff, USD, type Fixture } from "./sigilFixture.js";
-import { typedContracts } from "./typedContracts.js";
+import { typed, typedContracts, type NavGuardFn } from "./typedContracts.js";
 import type { FeeRates } from "./vaultModel.js";
 
 /** The fixture plus its contracts with typed methods. `vault` may be swapped for another vault. */
@@ -151,4 +151,16 @@ export async function pendingTotals(c: VaultCtx): Promise<[bigint, bigint]> {
 export async function epochState(c: VaultCtx): Promise<[bigint, bigint]> {
   const [epoch, cutoff] = (await c.book.epochState()) as [bigint, bigint];
   return [epoch, cutoff];
+}
+
+/** `c.vault`'s NavGuard (the contract that checks and judges its NAV reports). */
+export async function navGuardOf(c: VaultCtx) {
+  return typed<NavGuardFn>(await c.f.ethers.getContractAt("NavGuard", (await c.vault.navGuard()) as string));
+}
+
+/** The timestamp of the block that mined `tx`. */
+export async function minedAt(c: VaultCtx, tx: Promise<{ wait(): Promise<unknown> }>): Promise<bigint> {
+  const receipt = (await (await tx).wait()) as { blockNumber: number };
+  const block = await c.f.ethers.provider.getBlock(receipt.blockNumber);
+  return BigInt(block!.timestamp);
 }
