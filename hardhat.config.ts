@@ -43,6 +43,10 @@ export default defineConfig({
     sigilNode: {
       type: "edr-simulated",
       chainId: 31337,
+      // Blocks mined within one second share its timestamp, so the chain's clock follows the wall
+      // instead of running a second ahead per block (NAV valuations must pass epoch cut-offs in chain
+      // time, and nodes refuse valuations from their future).
+      allowBlocksWithSameTimestamp: true,
       ...(process.env.SIGIL_GENESIS_TIME
         ? { initialDate: new Date(Number(process.env.SIGIL_GENESIS_TIME) * 1000) }
         : {}),
