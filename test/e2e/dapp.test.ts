@@ -37,6 +37,7 @@ interface Locator {
   textContent(): Promise<string | null>;
   getAttribute(name: string): Promise<string | null>;
   first(): Locator;
+  locator(selector: string, options?: { hasText?: string | RegExp }): Locator;
   selectOption(value: string): Promise<unknown>;
 }
 interface Page {
@@ -269,11 +270,47 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await shot("06-governance-executed");
   });
 
+  it("flags a proposal described as a cap change whose calldata pays fees to the proposer", async () => {
+    // The attack of issue 10: the description names the vault cap, the calldata raises the fees to
+    // their hard caps and sends the treasury's share to the proposer (Hardhat account 8).
+    const attacker = hardhatAccount(8).address;
+    const description = "Set the vault cap to 30,000,000 mUSD";
+    await chain.propose(
+      8,
+      [
+        {
+          target: await chain.vault.getAddress(),
+          data: chain.vault.interface.encodeFunctionData("setFees", [
+            { managementBps: 500, performanceBps: 3_000, operatorShareBps: 1_000, treasury: attacker },
+          ]),
+        },
+      ],
+      description,
+    );
+    const item = page.locator('[data-testid="proposal"]', { hasText: description }).first();
+    await item.waitFor({ timeout: 20_000 }); // listed (before this change: by its description only)
+    const action = item.locator('[data-testid="proposal-action"]', { hasText: /setFees/ }).first();
+    await action.waitFor({ timeout: 20_000 });
+    const changes = (await action.textContent()) ?? "";
+    expect(changes).to.match(/Management fee\s*2%\s*→\s*5%/);
+    expect(changes).to.match(/Performance fee\s*20%\s*→\s*30%/);
+    expect(changes).to.contain("the proposer");
+    const warnings = item.locator('[data-testid="proposal-warning"][data-severity="danger"]');
+    await warnings.first().waitFor({ timeout: 20_000 });
+    const all = ((await item.textContent()) ?? "").toLowerCase();
+    expect(all).to.contain("treasury");
+    expect(all).to.match(/description does not match|does not mention/);
+    expect(await item.locator('[data-testid="proposal-verdict"]').first().getAttribute("data-severity")).to.equal(
+      "danger",
+    );
+    await shot("07-governance-attack-flagged");
+  });
+
   it("shows the operator set, threshold and bonds", async () => {
     await tab("Operators");
     await visible('[data-testid="threshold"]', /2 of 3/);
     await visible('[data-testid="operators"] tr', new RegExp(hardhatAccount(1).address.slice(2, 10), "i"));
-    await shot("07-operators");
+    await shot("09-operators");
     expect(pageErrors, pageErrors.join("\n")).to.deep.equal([]);
   });
 });
