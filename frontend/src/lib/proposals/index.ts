@@ -13,3 +13,4 @@ export * from "./warnings.js";
 export * from "./builder.js";
 export type { Abi, Address, Hex } from "viem";
 export * from "./lifecycle.js";
+export * from "./loadEnv.js";
