@@ -300,9 +300,9 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     const all = ((await item.textContent()) ?? "").toLowerCase();
     expect(all).to.contain("treasury");
     expect(all).to.match(/description does not match|does not mention/);
-    expect(await item.locator('[data-testid="proposal-verdict"]').first().getAttribute("data-severity")).to.equal(
-      "danger",
-    );
+    expect(
+      await item.locator('[data-testid="proposal-verdict"]').first().getAttribute("data-severity"),
+    ).to.equal("danger");
     await shot("07-governance-attack-flagged");
   });
 

@@ -148,6 +148,8 @@ export type TimelockFn =
   | "CANCELLER_ROLE"
   | "getMinDelay"
   | "schedule"
+  | "hashOperationBatch"
+  | "cancel"
   | "updateDelay";
 
 export type AggregatorFn = "setAnswer" | "setAnswerAt" | "setBroken" | "latestRoundData" | "decimals";

@@ -50,7 +50,9 @@ export function chainReaderOf(client: PublicClient): ChainReader {
 }
 
 /** A ChainReader over any EIP-1193 provider (a wallet, or Hardhat's in-process network in tests). */
-export function chainReaderOfProvider(provider: Pick<EIP1193Provider, "request">): ChainReader {
+export function chainReaderOfProvider(provider: {
+  request(args: { method: string; params?: readonly unknown[] | object }): Promise<unknown>;
+}): ChainReader {
   return chainReaderOf(
     createPublicClient({ transport: custom(provider as EIP1193Provider) }) as unknown as PublicClient,
   );
