@@ -40,6 +40,8 @@ export interface ProposalReview {
   description: DescriptionCheck;
   /** Every finding: the proposal's and its actions', most serious first. */
   warnings: Warning[];
+  /** The findings about the proposal as a whole (its shape, its description), most serious first. */
+  proposalWarnings: Warning[];
   severity: Severity | "ok";
 }
 
@@ -72,14 +74,21 @@ const bySeverity = (x: Warning, y: Warning) => rank[x.severity] - rank[y.severit
 
 function assemble(p: ProposalInput, actions: ReviewedAction[], extra: Warning[]): ProposalReview {
   const description = checkDescription(p.description, actions);
+  const proposalWarnings = [...extra, ...description.warnings].sort(bySeverity);
   const warnings = [
-    ...extra,
-    ...description.warnings,
+    ...proposalWarnings,
     ...actions.flatMap((a) =>
       a.warnings.map((w) => ({ ...w, message: `Action ${a.index + 1}: ${w.message}` })),
     ),
   ].sort(bySeverity);
-  return { actions, summary: summaryOf(actions), description, warnings, severity: worstOf(warnings) };
+  return {
+    actions,
+    summary: summaryOf(actions),
+    description,
+    warnings,
+    proposalWarnings,
+    severity: worstOf(warnings),
+  };
 }
 
 function shapeWarnings(p: ProposalInput): Warning[] {
