@@ -175,6 +175,7 @@ describe("dApp proposal decoder", () => {
         "governor.setProposalThreshold",
         "governor.updateQuorumNumerator",
         "timelock.updateDelay",
+        "governor.updateTimelock",
       ]);
       // Every non-view function guarded by GOVERNANCE_ROLE or onlyGovernance/onlyTimelock has an entry:
       // the setters named set*/update*/unpause* on the governed contracts.
@@ -184,8 +185,7 @@ describe("dApp proposal decoder", () => {
             x.type === "function" &&
             x.stateMutability !== "view" &&
             x.stateMutability !== "pure" &&
-            /^(set[A-Z]|update[A-Z]|unpause)/.test(x.name) &&
-            x.name !== "updateTimelock",
+            /^(set[A-Z]|update[A-Z]|unpause)/.test(x.name),
         );
         for (const f of fns)
           expect(ids, `${key}.${(f as { name: string }).name}`).to.include(
@@ -230,6 +230,19 @@ describe("dApp proposal decoder", () => {
       expect(r.warnings.find((w) => w.code === "look-alike")!.message).to.contain("looks like SigilVault");
       // Decoded against the ABI it imitates, so the voter sees what it pretends to do.
       expect(r.actions[0]!.call?.functionName).to.equal("setCap");
+    });
+
+    it("an address argument that looks like a known one (a treasury look-alike)", () => {
+      const fake = getAddress(
+        `${A.deployer.slice(0, 6)}${"2".repeat(32)}${A.deployer.slice(-4)}`.toLowerCase(),
+      );
+      const data = vault().encodeFunctionData("setFees", [
+        { managementBps: 200, performanceBps: 2_000, operatorShareBps: 1_000, treasury: fake },
+      ]);
+      const r = one(A.vault, data);
+      expect(r.warnings.find((w) => w.code === "look-alike")?.message).to.match(
+        /Treasury .* looks like deployer/,
+      );
     });
 
     it("an unknown selector on a known target", () => {

@@ -86,7 +86,8 @@ export function hasFunction(abi: Abi, name: string, inputs?: readonly string[]):
   );
 }
 
-function canonicalType(p: { type: string; components?: readonly { type: string }[] }): string {
+/** An ABI parameter's canonical type: tuples spelled out, e.g. "(uint16,address)[]". */
+export function canonicalType(p: { type: string; components?: readonly { type: string }[] }): string {
   if (!p.type.startsWith("tuple")) return p.type;
   return `(${(p.components ?? []).map((c) => canonicalType(c as typeof p)).join(",")})${p.type.slice(5)}`;
 }

@@ -14,7 +14,7 @@ import {
   type Hex,
 } from "viem";
 import { entryFor, type CatalogueEntry } from "./catalogue/index.js";
-import { contractAt, type KnownContract } from "./contracts.js";
+import { canonicalType, contractAt, type KnownContract } from "./contracts.js";
 import { checksum, labelOf, type FormatEnv } from "./env.js";
 import { addressText, selectorNames, text32, type Values } from "./fields.js";
 import { roleNameOf } from "./roles.js";
@@ -70,11 +70,7 @@ function lookAlike(env: DecodeEnv, address: string): { address: string; name: st
   return candidates.find((c) => c.address.toLowerCase() !== a && hex4(c.address) === hex4(a));
 }
 
-function canonical(p: AbiParameter): string {
-  if (!p.type.startsWith("tuple")) return p.type;
-  const comps = (p as { components?: readonly AbiParameter[] }).components ?? [];
-  return `(${comps.map(canonical).join(",")})${p.type.slice(5)}`;
-}
+const canonical = (p: AbiParameter) => canonicalType(p);
 
 /** A decoded argument in words: addresses labelled, role ids named, bytes32 text shown. */
 export function renderArg(p: AbiParameter, v: unknown, env: FormatEnv): string {
@@ -235,6 +231,20 @@ export function decodeAction(input: ActionInput, index: number, env: DecodeEnv):
       danger("undecodable", `The arguments of ${fn.name} are malformed: ${(e as Error).message}.`),
     );
     return { ...base, call, summary: `Call ${fn.name} on ${where}`, warnings };
+  }
+  for (const f of entry.fields) {
+    const v = values[f.name];
+    const list = f.kind.type === "address" ? [v] : f.kind.type === "addresses" ? (v as unknown[]) : [];
+    for (const a of list) {
+      const like = typeof a === "string" && !labelOf(env, a) ? lookAlike(env, a) : undefined;
+      if (like)
+        warnings.push(
+          danger(
+            "look-alike",
+            `${f.label} ${checksum(String(a))} looks like ${like.name} (${checksum(like.address)}) but is a different address.`,
+          ),
+        );
+    }
   }
   const problem = entry.validate?.(values);
   if (problem) warnings.push(warning("will-revert", `Will fail when executed: ${problem}.`));

@@ -1,3 +1,4 @@
+import { addressText } from "../fields.js";
 import { bpsText, exactUnits } from "../units.js";
 import { danger, warning } from "../warnings.js";
 import { big, type CatalogueEntry } from "./entry.js";
@@ -89,6 +90,25 @@ export const governorEntries: CatalogueEntry[] = [
     sentence: (x) => `Set the quorum to ${x} of the votes`,
     current: (c) => c.read("quorumNumerator"),
     checks: lowered("quorum", "danger", "fewer votes can pass a proposal"),
+  }),
+  scalarSetter({
+    contract: "governor",
+    functionName: "updateTimelock",
+    input: "address",
+    group: "Governance",
+    title: "Timelock (migration)",
+    topics: ["timelock migration", "new timelock", "update timelock"],
+    label: "New timelock",
+    kind: { type: "address", nonZero: true },
+    help: "the Governor queues and executes through it from then on",
+    sentence: (x) => `Move the Governor to the timelock ${x}`,
+    current: (c) => c.read("timelock"),
+    checks: (v, cur, c) => [
+      danger(
+        "timelock-migration",
+        `Every later proposal would run through ${addressText(c.env, v)}${cur !== undefined ? ` instead of ${addressText(c.env, cur)}` : ""}; the roles stay with the old timelock unless it hands them over.`,
+      ),
+    ],
   }),
   scalarSetter({
     contract: "governor",
