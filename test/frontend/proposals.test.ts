@@ -358,6 +358,21 @@ describe("dApp proposal decoder", () => {
         t.encodeFunctionData("grantRole", [roleHash("PROPOSER_ROLE"), A.guardian]),
       );
       expect(codes(proposer, "danger")).to.include("powerful-role");
+      // The guardian as security council (CANCELLER_ROLE): flagged, not a danger; anyone else: a danger.
+      const council = one(
+        A.timelock,
+        t.encodeFunctionData("grantRole", [roleHash("CANCELLER_ROLE"), A.guardian]),
+      );
+      expect(codes(council)).to.include.members(["role-grant", "security-council"]);
+      expect(codes(council, "danger")).to.deep.equal([
+        "description-names-other",
+        "description-missing-action",
+      ]);
+      const stranger = one(
+        A.timelock,
+        t.encodeFunctionData("grantRole", [roleHash("CANCELLER_ROLE"), A.attacker]),
+      );
+      expect(codes(stranger, "danger")).to.include("powerful-role");
       const schedule = one(
         A.timelock,
         t.encodeFunctionData("schedule", [

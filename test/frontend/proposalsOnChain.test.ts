@@ -8,8 +8,10 @@ import { network } from "hardhat";
 import { id } from "ethers";
 import {
   chainReaderOfProvider,
+  availableEntries,
   knownContracts,
   lifecycleOf,
+  readCurrent,
   loadFormatEnv,
   reviewProposal,
   roleId,
@@ -97,6 +99,38 @@ describe("dApp proposal review on a deployed chain", () => {
     const danger = r.warnings.filter((w) => w.severity === "danger").map((w) => w.code);
     expect(danger).to.include.members(["pays-proposer", "treasury-change", "description-names-other"]);
     expect(r.warnings.map((w) => w.code)).to.include("fee-increase");
+  });
+
+  it("reads the value in force for every available setter, from its key fields alone (as the builder does)", async () => {
+    const { f, contracts, chain, env } = await setup();
+    const keys: Record<string, Record<string, unknown>> = {
+      "policy.setAsset": { index: 1 },
+    };
+    for (const entry of availableEntries(contracts)) {
+      const k = entry.id.endsWith("Role")
+        ? { role: roleId("GOVERNANCE_ROLE"), account: contracts.timelock.address }
+        : (keys[entry.id] ?? {});
+      const now = await readCurrent(entry, k, contracts, chain);
+      const missing = entry.fields
+        .filter((x) => (x.part ?? "value") === "value" && now?.[x.name] === undefined)
+        .map((x) => x.name);
+      expect(missing, entry.id).to.deep.equal([]);
+    }
+    const asset = await readCurrent(
+      availableEntries(contracts).find((e) => e.id === "policy.setAsset")!,
+      { index: 1 },
+      contracts,
+      chain,
+    );
+    expect(env.assetSymbols?.[1]).to.equal("ETH");
+    expect(asset!.maxWeightBps).to.equal(4_000);
+    const role = await readCurrent(
+      availableEntries(contracts).find((e) => e.id === "vault.grantRole")!,
+      { role: roleId("GUARDIAN_ROLE"), account: f.guardian.address },
+      contracts,
+      chain,
+    );
+    expect(role).to.deep.equal({ holds: true });
   });
 
   it("role grants: a key without code, the custody role, and what the account holds now", async () => {

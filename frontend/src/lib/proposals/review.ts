@@ -1,5 +1,6 @@
 import type { Address, Hex } from "viem";
 import { isAddress } from "viem";
+import type { CatalogueEntry } from "./catalogue/index.js";
 import type { KnownContracts } from "./contracts.js";
 import { decodeAction, withProposer, type DecodeEnv, type DecodedAction } from "./decode.js";
 import { checkDescription, summaryOf, type DescriptionCheck } from "./description.js";
@@ -125,6 +126,26 @@ export function decodeProposal(p: ProposalInput, base: FormatEnv): ProposalRevie
   return assemble(p, actions, shapeWarnings(p));
 }
 
+/** The values in force now for a setter (undefined when it has no reader, or nothing is in force). */
+export async function readCurrent(
+  entry: CatalogueEntry,
+  values: Values,
+  contracts: KnownContracts,
+  chain: ChainContext,
+): Promise<Values | undefined> {
+  if (!entry.current) return undefined;
+  const c = contracts[entry.contract];
+  return entry.current(
+    {
+      reader: chain.reader,
+      contracts,
+      fromBlock: chain.fromBlock,
+      read: (fn, args) => chain.reader.read(c, fn, args),
+    },
+    values,
+  );
+}
+
 /** Every address an action names: its target and the address-valued arguments. */
 function addressesOf(a: DecodedAction): string[] {
   const out = [a.target];
@@ -173,18 +194,9 @@ export async function reviewProposal(
           ),
         );
       let current: Values | undefined;
-      if (a.entry?.current && a.values && a.contract) {
-        const contract = a.contract;
+      if (a.entry && a.values && a.contract) {
         try {
-          current = await a.entry.current(
-            {
-              reader: chain.reader,
-              contracts: env.contracts as KnownContracts,
-              fromBlock: chain.fromBlock,
-              read: (fn, args) => chain.reader.read(contract, fn, args),
-            },
-            a.values,
-          );
+          current = await readCurrent(a.entry, a.values, env.contracts, chain);
         } catch (e) {
           warnings.push(
             info(

@@ -18,6 +18,7 @@ import {
   formOf,
   parseForm,
   parseInput,
+  readCurrent,
   proposalDescription,
   reviewProposal,
   summaryOf,
@@ -80,17 +81,7 @@ export function ProposalBuilder() {
       }
       if (keys[f.name] === undefined) return;
     }
-    const c = contracts[entry.contract];
-    entry
-      .current(
-        {
-          reader: chain.reader,
-          contracts,
-          fromBlock: chain.fromBlock,
-          read: (fn, args) => chain.reader.read(c, fn, args),
-        },
-        keys,
-      )
+    readCurrent(entry, keys, contracts, chain)
       .then((cur) => {
         if (cancelled) return;
         setNow(cur);

@@ -49,7 +49,8 @@ export const registryEntries: CatalogueEntry[] = [
     async current(c, v) {
       const [operators, threshold] = await Promise.all([c.read("operators"), c.read("threshold")]);
       const now = lower(operators);
-      const added = (v.operators as readonly Address[]).filter((a) => !now.includes(a.toLowerCase()));
+      const proposed = (v.operators as readonly Address[] | undefined) ?? [];
+      const added = proposed.filter((a) => !now.includes(a.toLowerCase()));
       const bonds = await Promise.all(added.map((a) => c.reader.read(c.contracts.bonds, "bondOf", [a])));
       const unbonded = added.filter((_, i) => big((bonds[i] as { active: unknown }).active) === 0n);
       return { operators, threshold, unbonded };

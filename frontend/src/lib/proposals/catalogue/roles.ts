@@ -14,19 +14,23 @@ const powerful: readonly RoleName[] = [
   "CANCELLER_ROLE",
 ];
 
-/** Who holds each role after deployment, as it should be: grants elsewhere are flagged. */
-function expectedHolder(role: RoleName, c: CheckContext): string | undefined {
+/** Who should hold each powerful role: the timelock; the Governor for PROPOSER (and CANCELLER, with
+ * the guardian as security council); OperatorBonds for SLASHER. Grants to anyone else are a danger. */
+function expectedHolders(role: RoleName, c: CheckContext): string[] {
   const k = c.env.contracts;
+  const guardians = [...c.env.labels].filter(([, l]) => l.split(", ").includes("guardian")).map(([a]) => a);
   switch (role) {
     case "DEFAULT_ADMIN_ROLE":
     case "GOVERNANCE_ROLE":
-      return k.timelock.address;
+      return [k.timelock.address];
     case "PROPOSER_ROLE":
-      return k.governor.address;
+      return [k.governor.address];
+    case "CANCELLER_ROLE":
+      return [k.governor.address, ...guardians];
     case "SLASHER_ROLE":
-      return k.bonds.address;
+      return [k.bonds.address];
     default:
-      return undefined;
+      return [];
   }
 }
 
@@ -40,11 +44,11 @@ function grantChecks(
   if (!role) return [danger("unknown-role", `Grants a role id that is not a Sigil role to ${who}.`)];
   const out: Warning[] = [];
   const meaning = `${role} on ${contract} ${roleMeaning[role]}`;
-  const expected = expectedHolder(role, c);
+  const expected = expectedHolders(role, c).some((a) => sameAddress(a, account));
   const eoa = c.hasCode(account) === false;
   if (c.proposer && sameAddress(account, c.proposer))
     out.push(danger("role-to-proposer", `Grants ${role} on ${contract} to the proposer.`));
-  if (powerful.includes(role) && !(expected && sameAddress(account, expected)))
+  if (powerful.includes(role) && !expected)
     out.push(
       danger(
         role === "CUSTODIAN_ROLE" ? "custody-role" : "powerful-role",
