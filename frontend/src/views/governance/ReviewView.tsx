@@ -1,3 +1,4 @@
+import { formatEther } from "viem";
 import type { ProposalReview, ReviewedAction, Warning } from "../../lib/proposals/index.js";
 
 const verdictWords: Record<ProposalReview["severity"], string> = {
@@ -42,7 +43,7 @@ function ActionView({ a }: { a: ReviewedAction }) {
       </div>
       <div className="mono muted action-target">
         {a.target}
-        {a.value !== 0n && <span className="error"> · sends {a.value.toString()} wei</span>}
+        {a.value !== 0n && <span className="error"> · sends {formatEther(a.value)} ETH</span>}
       </div>
       <div className="action-summary">{a.summary}</div>
       {context.length > 0 && (
