@@ -137,9 +137,15 @@ export function ProposalBuilder() {
   const add = () => {
     if (!current || !token) return;
     setBatch((b) => [...b, current]);
-    const values = now
-      ? formOf({ ...entry, fields: entry.fields.filter((f) => f.part !== "key") }, now, token)
-      : {};
+    resetForm();
+  };
+
+  /** Back to the values in force (key fields cleared). */
+  const resetForm = () => {
+    const values =
+      now && token
+        ? formOf({ ...entry, fields: entry.fields.filter((f) => f.part !== "key") }, now, token)
+        : {};
     setForm({ ...defaultForm(entry), ...values });
   };
 
@@ -162,7 +168,7 @@ export function ProposalBuilder() {
       if (!ok) return;
       setBatch([]);
       setWhy("");
-      setForm(defaultForm(entry));
+      resetForm();
     });
   };
 
