@@ -34,6 +34,7 @@ export class ChainDriver {
     readonly ledger: Contract,
     readonly registry: Contract,
     readonly asset: Contract,
+    readonly governor: Contract,
     readonly domain: ReportDomain,
     private readonly operators: HDNodeWallet[],
   ) {}
@@ -56,6 +57,7 @@ export class ChainDriver {
       await at("TradeLedger", "ledger/TradeLedger.sol/TradeLedger.json"),
       registry,
       new Contract(asset, await abiOf(root, "mocks/MockStable.sol/MockStable.json"), submitter),
+      await at("SigilGovernor", "governance/SigilGovernor.sol/SigilGovernor.json"),
       reportDomain(network.chainId, await registry.getAddress()),
       [hardhatAccount(1), hardhatAccount(2)],
     );
@@ -171,6 +173,23 @@ export class ChainDriver {
     };
     await (
       await this.ledger.getFunction("submitExecution")(report, await this.sign(Stream.Execution, report))
+    ).wait();
+  }
+
+  /** Hardhat account `from` (unlocked on the node) proposes `actions` with `description`. */
+  async propose(
+    from: number,
+    actions: Array<{ target: string; value?: bigint; data: string }>,
+    description: string,
+  ): Promise<void> {
+    const signer = await this.provider.getSigner(from);
+    await (
+      await (this.governor.connect(signer) as Contract).getFunction("propose")(
+        actions.map((a) => a.target),
+        actions.map((a) => a.value ?? 0n),
+        actions.map((a) => a.data),
+        description,
+      )
     ).wait();
   }
 

@@ -37,6 +37,8 @@ interface Locator {
   textContent(): Promise<string | null>;
   getAttribute(name: string): Promise<string | null>;
   first(): Locator;
+  count(): Promise<number>;
+  locator(selector: string, options?: { hasText?: string | RegExp }): Locator;
   selectOption(value: string): Promise<unknown>;
 }
 interface Page {
@@ -131,6 +133,12 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
       .waitFor({ timeout });
   const click = (selector: string) => page.locator(selector).first().click();
   const tab = (name: string) => page.locator(".tab", { hasText: name }).first().click();
+
+  /** Dismiss every transaction shown, so the next `confirmed` sees only new ones. */
+  async function clearTxs() {
+    const dismiss = page.locator('[data-testid="tx"] button[aria-label="Dismiss"]');
+    while ((await dismiss.count()) > 0) await dismiss.first().click();
+  }
 
   /** Wait until the transaction labelled `label` is confirmed; fail with its explanation otherwise. */
   async function confirmed(label: RegExp) {
@@ -241,10 +249,16 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await click('[data-testid="delegate-self"]');
     await confirmed(/Delegate votes to yourself/);
     await visible('[data-testid="voting-power"]', /1,000/);
-    await page.locator('[data-testid="proposal-cap"]').fill("20000000");
+    // The builder starts from the cap in force, then proposes the new one.
+    await visible('[data-testid="proposal-now-value"]', /10,000,000 mUSD/);
+    await page.locator('[data-testid="proposal-field-value"]').fill("20000000");
     await page.locator('[data-testid="proposal-why"]').fill("room for more stakers");
+    await visible(
+      '[data-testid="proposal-description-preview"]',
+      /^Set the vault cap to 20,000,000 mUSD\n\nroom/,
+    );
     await click('[data-testid="propose-button"]');
-    await confirmed(/Propose: Set the vault cap to 20000000 mUSD/);
+    await confirmed(/Propose: Set the vault cap to 20,000,000 mUSD/);
     await visible('[data-testid="proposal-state"]', /Pending|Active/);
     await chain.mine(2);
     await visible('[data-testid="proposal-state"]', /Active/);
@@ -269,11 +283,121 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await shot("06-governance-executed");
   });
 
+  it("flags a proposal described as a cap change whose calldata pays fees to the proposer", async () => {
+    // The attack of issue 10: the description names the vault cap, the calldata raises the fees to
+    // their hard caps and sends the treasury's share to the proposer (Hardhat account 8).
+    const attacker = hardhatAccount(8).address;
+    const description = "Set the vault cap to 30,000,000 mUSD";
+    await chain.propose(
+      8,
+      [
+        {
+          target: await chain.vault.getAddress(),
+          data: chain.vault.interface.encodeFunctionData("setFees", [
+            { managementBps: 500, performanceBps: 3_000, operatorShareBps: 1_000, treasury: attacker },
+          ]),
+        },
+      ],
+      description,
+    );
+    const item = page.locator('[data-testid="proposal"]', { hasText: description }).first();
+    await item.waitFor({ timeout: 20_000 }); // listed (before this change: by its description only)
+    const action = item.locator('[data-testid="proposal-action"]', { hasText: /setFees/ }).first();
+    await action.waitFor({ timeout: 20_000 });
+    const changes = (await action.textContent()) ?? "";
+    expect(changes).to.match(/Management fee\s*2%\s*→\s*5%/);
+    expect(changes).to.match(/Performance fee\s*20%\s*→\s*30%/);
+    expect(changes).to.contain("the proposer");
+    const warnings = item.locator('[data-testid="proposal-warning"][data-severity="danger"]');
+    await warnings.first().waitFor({ timeout: 20_000 });
+    const all = ((await item.textContent()) ?? "").toLowerCase();
+    expect(all).to.contain("treasury");
+    expect(all).to.match(/description does not match|does not mention/);
+    expect(
+      await item.locator('[data-testid="proposal-verdict"]').first().getAttribute("data-severity"),
+    ).to.equal("danger");
+    await shot("07-governance-attack-flagged");
+  });
+
+  it("builds an honest batch (NAV lifetime + daily-loss breaker) that matches its description; votes, queues and executes it", async () => {
+    const summary = "Set the NAV lifetime to 3 days; Set the risk limits:";
+    await clearTxs();
+    await page.locator('[data-testid="proposal-kind"]').selectOption("vault.setNavTtl");
+    await visible('[data-testid="proposal-now-value"]', /2 days/);
+    await page.locator('[data-testid="proposal-field-value"]').fill("3 days");
+    await click('[data-testid="add-action"]');
+    await visible('[data-testid="batch"]', /Set the NAV lifetime to 3 days/);
+    await page.locator('[data-testid="proposal-kind"]').selectOption("policy.setLimits");
+    await visible('[data-testid="proposal-now-maxDailyLossBps"]', /10%/);
+    await page.locator('[data-testid="proposal-field-maxDailyLossBps"]').fill("12");
+    await click('[data-testid="add-action"]');
+    await page.locator('[data-testid="proposal-why"]').fill("fewer false breaker trips");
+    await visible(
+      '[data-testid="proposal-description-preview"]',
+      /^Set the NAV lifetime to 3 days; Set the risk limits: /,
+    );
+    await click('[data-testid="propose-button"]');
+    await confirmed(/Propose: Set the NAV lifetime to 3 days; Set the risk limits/);
+    const item = page.locator('[data-testid="proposal"]', { hasText: summary }).first();
+    await item.waitFor({ timeout: 20_000 });
+    await item
+      .locator('[data-testid="proposal-warning"][data-code="description-matches"]')
+      .first()
+      .waitFor({ timeout: 20_000 });
+    expect(
+      await item.locator('[data-testid="proposal-verdict"]').first().getAttribute("data-severity"),
+    ).to.equal("warning");
+    const limits =
+      (await item
+        .locator('[data-testid="proposal-action"][data-entry="policy.setLimits"]')
+        .first()
+        .textContent()) ?? "";
+    expect(limits).to.match(/Daily loss breaker\s*10%\s*→\s*12%/);
+    expect(limits).to.match(/Max gross exposure\s*100%\s*→\s*100%/);
+    await item
+      .locator('[data-testid="proposal-delay"]', { hasText: /1 h/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await shot("08-governance-honest-batch");
+    await chain.mine(2);
+    await item
+      .locator('[data-testid="proposal-state"]', { hasText: /Active/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await item.locator('[data-testid="vote-for"]').first().click();
+    await confirmed(/Vote for/);
+    await chain.mine(51);
+    await item
+      .locator('[data-testid="proposal-state"]', { hasText: /Succeeded/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await item.locator('[data-testid="queue"]').first().click();
+    await confirmed(/Queue proposal/);
+    await item.locator('[data-testid="proposal-eta"]').first().waitFor({ timeout: 20_000 });
+    // Too early: the timelock's refusal, decoded into words.
+    await item.locator('[data-testid="execute"]').first().click();
+    const early = page
+      .locator('[data-testid="tx"][data-phase="failed"]', { hasText: /Execute proposal/ })
+      .first();
+    await early.waitFor({ timeout: 20_000 });
+    expect(await early.textContent()).to.contain("still waiting for its delay");
+    await clearTxs();
+    await chain.increaseTime(3_601);
+    await item.locator('[data-testid="execute"]').first().click();
+    await confirmed(/Execute proposal/);
+    await item
+      .locator('[data-testid="proposal-state"]', { hasText: /Executed/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    const [, navTtl] = (await chain.vault.getFunction("parameters")()) as [bigint, bigint];
+    expect(navTtl).to.equal(3n * 86_400n);
+  });
+
   it("shows the operator set, threshold and bonds", async () => {
     await tab("Operators");
     await visible('[data-testid="threshold"]', /2 of 3/);
     await visible('[data-testid="operators"] tr', new RegExp(hardhatAccount(1).address.slice(2, 10), "i"));
-    await shot("07-operators");
+    await shot("09-operators");
     expect(pageErrors, pageErrors.join("\n")).to.deep.equal([]);
   });
 });

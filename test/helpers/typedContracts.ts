@@ -170,7 +170,9 @@ export type TimelockFn =
   | "operationDelay"
   | "requiredDelay"
   | "getTimestamp"
-  | "isOperationPending";
+  | "isOperationPending"
+  | "hashOperationBatch"
+  | "cancel";
 
 export type AggregatorFn = "setAnswer" | "setAnswerAt" | "setBroken" | "latestRoundData" | "decimals";
 

@@ -3,11 +3,49 @@ import { useConnection } from "wagmi";
 import { sigilGovernorAbi } from "../../abi/generated.js";
 import { Card } from "../../components/Card.js";
 import { useProposals, type Proposal } from "../../hooks/useGovernance.js";
+import { useProposalReview } from "../../hooks/useProposalReview.js";
 import { useSigil } from "../../hooks/useSigil.js";
 import { useTokenInfo } from "../../hooks/useTokenInfo.js";
 import { useTx } from "../../hooks/useTx.js";
 import { formatAmount, short } from "../../lib/format.js";
+import type { Lifecycle } from "../../lib/proposals/index.js";
+import { durationText } from "../../lib/proposals/index.js";
 import { proposalStateOf } from "../../lib/words.js";
+import { ReviewView } from "./ReviewView.js";
+
+const at = (seconds: bigint) => new Date(Number(seconds) * 1000).toLocaleString();
+
+/** Where the proposal stands in the timelock: its real delay, its ETA, or who cancelled it. */
+function TimelockLine({ p, lifecycle }: { p: Proposal; lifecycle?: Lifecycle }) {
+  if (p.state === 2 && lifecycle?.cancelled)
+    return (
+      <div
+        className={lifecycle.cancelled.bySecurityCouncil ? "error" : "muted"}
+        data-testid="proposal-cancelled"
+      >
+        {lifecycle.cancelled.text}
+      </div>
+    );
+  if (p.state === 5)
+    return (
+      <div data-testid="proposal-eta">
+        Queued in the timelock: executable from {at(p.eta)}
+        {lifecycle?.operationState ? ` (operation ${lifecycle.operationState})` : ""}.
+      </div>
+    );
+  if (p.state === 7) return <div className="muted">Executed: the proposed values are now in force.</div>;
+  if ((p.state === 0 || p.state === 1 || p.state === 4) && lifecycle?.delay)
+    return (
+      <div className="muted" data-testid="proposal-delay">
+        Once passed and queued, the timelock waits {durationText(lifecycle.delay.seconds)}
+        {lifecycle.delay.source === "requiredDelay"
+          ? " (the delay these actions require)"
+          : " (its minimum delay)"}{" "}
+        before it can be executed.
+      </div>
+    );
+  return null;
+}
 
 function ProposalItem({ p, block }: { p: Proposal; block: bigint }) {
   const { addresses } = useSigil();
@@ -36,12 +74,19 @@ function ProposalItem({ p, block }: { p: Proposal; block: bigint }) {
     ]);
   const state = proposalStateOf(p.state);
   const v = (x: bigint) => formatAmount(x, t.shareDecimals, 4);
+  const r = useProposalReview(p);
   return (
-    <li className="proposal" data-testid="proposal">
+    <li className="proposal" data-testid="proposal" data-proposal-id={p.id.toString()}>
       <div className="proposal-head">
-        <strong>{p.description}</strong>
+        <strong data-testid="proposal-summary">{r.data?.review.summary ?? "Decoding the actions…"}</strong>
         <span className={`badge state-${state.toLowerCase()}`} data-testid="proposal-state">
           {state}
+        </span>
+      </div>
+      <div className="description">
+        <span className="muted">The proposer's description (their words, not checked): </span>
+        <span className="description-text" data-testid="proposal-description">
+          {p.description}
         </span>
       </div>
       <div className="muted">
@@ -51,6 +96,14 @@ function ProposalItem({ p, block }: { p: Proposal; block: bigint }) {
       <div data-testid="proposal-votes">
         For {v(p.votes.for)} · Against {v(p.votes.against)} · Abstain {v(p.votes.abstain)}
       </div>
+      {r.data ? (
+        <ReviewView review={r.data.review} />
+      ) : r.error ? (
+        <p className="error">The actions could not be decoded: {(r.error as Error).message}</p>
+      ) : (
+        <p className="muted">Decoding the actions…</p>
+      )}
+      <TimelockLine p={p} lifecycle={r.data?.lifecycle} />
       {isConnected && (
         <div className="row">
           {p.state === 1 && !p.hasVoted && (
