@@ -77,8 +77,16 @@ contract EpochBook {
     address public immutable vault;
 
     EpochState private _state;
-    uint128[2] private _pendingDeposits; // by epoch parity: the epoch that settles next, and the one after
-    uint128[2] private _pendingRedeems; // likewise, in shares (deferred redemptions roll into the next)
+    /// @dev Totals by epoch parity (the epoch settling next and the one after). The marker keeps the slot
+    /// non-zero, so the first request of an epoch pays for an update, not a new slot.
+    struct Pending {
+        uint120 even;
+        uint120 odd;
+        uint16 marker;
+    }
+
+    Pending private _pendingDeposits; // assets
+    Pending private _pendingRedeems; // shares (deferred redemptions roll into the next epoch)
     mapping(address controller => Request[2]) private _depositRequests;
     mapping(address controller => Request[2]) private _redeemRequests;
     mapping(uint64 epoch => Fulfilment) private _depositFulfilments;
@@ -94,6 +102,8 @@ contract EpochBook {
     constructor(uint256 firstCutoff) {
         vault = msg.sender;
         _state = EpochState({epoch: 1, cutoff: firstCutoff.toUint64(), redeemRunStart: 0});
+        _pendingDeposits.marker = 1;
+        _pendingRedeems.marker = 1;
     }
 
     modifier onlyVault() {
@@ -123,7 +133,7 @@ contract EpochBook {
             amount: (uint256(r.amount) + assets).toUint128(),
             batch: epoch
         });
-        _pendingDeposits[i] += assets.toUint128();
+        _add(_pendingDeposits, i, assets);
     }
 
     /// @notice Book a redeem request of `shares` for `controller`; an earlier fulfilled request in the
@@ -153,7 +163,7 @@ contract EpochBook {
             amount: (uint256(r.amount) + shares).toUint128(),
             batch: batch
         });
-        _pendingRedeems[i] += shares.toUint128();
+        _add(_pendingRedeems, i, shares);
     }
 
     /// @notice Cancel `controller`'s deposit requests still open: those of the next epoch, and those of
@@ -164,8 +174,8 @@ contract EpochBook {
         for (uint256 i = 0; i < 2; ++i) {
             Request memory r = _depositRequests[controller][i];
             if (r.amount == 0 || !_cancellable(r.batch, es)) continue;
-            delete _depositRequests[controller][i];
-            _pendingDeposits[i] -= r.amount;
+            _depositRequests[controller][i].amount = 0;
+            _sub(_pendingDeposits, i, r.amount);
             cancelled[i] = Entry({batch: r.batch, amount: r.amount, shares: 0, assets: r.amount});
         }
     }
@@ -185,8 +195,8 @@ contract EpochBook {
                 batch = es.epoch; // deferred: it now waits in the epoch settling next
             }
             if (!_cancellable(batch, es)) continue;
-            delete _redeemRequests[controller][i];
-            _pendingRedeems[batch & 1] -= r.amount;
+            _redeemRequests[controller][i].amount = 0;
+            _sub(_pendingRedeems, batch & 1, r.amount);
             cancelled[i] = Entry({batch: r.batch, amount: r.amount, shares: r.amount, assets: 0});
         }
     }
@@ -225,22 +235,22 @@ contract EpochBook {
         uint256 i = epoch & 1;
         o.epoch = epoch;
 
-        uint256 requested = _pendingDeposits[i];
+        uint256 requested = _get(_pendingDeposits, i);
         uint256 accepted = requested < p.room ? requested : p.room;
         uint256 minted = accepted.mulDiv(p.supply + VIRTUAL_SHARES, p.assets + 1, Math.Rounding.Floor);
         _depositFulfilments[epoch] = Fulfilment(accepted.toUint128(), minted.toUint128());
         if (accepted < requested) _depositsRequested[epoch] = requested;
-        _pendingDeposits[i] = 0;
+        _set(_pendingDeposits, i, 0);
         o.depositsRequested = requested;
         o.depositAssets = accepted;
         o.depositShares = minted;
 
-        uint256 shares = _pendingRedeems[i];
+        uint256 shares = _get(_pendingRedeems, i);
         if (shares == 0) {
             es.redeemRunStart = 0; // every deferred request was cancelled
         } else {
             uint256 owed = shares.mulDiv(p.assets + 1, p.supply + VIRTUAL_SHARES, Math.Rounding.Floor);
-            _pendingRedeems[i] = 0;
+            _set(_pendingRedeems, i, 0);
             if (owed <= p.idle + accepted) {
                 _redeemFulfilments[epoch] = Fulfilment(owed.toUint128(), shares.toUint128());
                 if (es.redeemRunStart != 0) _redeemRunEnd[es.redeemRunStart] = epoch;
@@ -252,7 +262,7 @@ contract EpochBook {
                 // valued after each of these requests too.
                 if (es.redeemRunStart == 0) es.redeemRunStart = epoch;
                 _redeemRunOf[epoch] = es.redeemRunStart;
-                _pendingRedeems[i ^ 1] += shares.toUint128();
+                _add(_pendingRedeems, i ^ 1, shares);
                 o.deferredShares = shares;
                 o.deferredAssets = owed;
             }
@@ -279,10 +289,9 @@ contract EpochBook {
 
     /// @notice Totals waiting for a settlement (the epoch settling next and the one after).
     function pendingTotals() external view returns (uint256 depositAssets, uint256 redeemShares) {
-        return (
-            uint256(_pendingDeposits[0]) + _pendingDeposits[1],
-            uint256(_pendingRedeems[0]) + _pendingRedeems[1]
-        );
+        Pending memory d = _pendingDeposits;
+        Pending memory r = _pendingRedeems;
+        return (uint256(d.even) + d.odd, uint256(r.even) + r.odd);
     }
 
     /// @notice `controller`'s deposit requests: assets waiting for a settlement, and of those settled,
@@ -355,6 +364,23 @@ contract EpochBook {
 
     // ---------------------------------------------------------------- internals
 
+    function _get(Pending storage p, uint256 i) private view returns (uint256) {
+        return i == 0 ? p.even : p.odd;
+    }
+
+    function _set(Pending storage p, uint256 i, uint256 v) private {
+        if (i == 0) p.even = v.toUint120();
+        else p.odd = v.toUint120();
+    }
+
+    function _add(Pending storage p, uint256 i, uint256 v) private {
+        _set(p, i, _get(p, i) + v);
+    }
+
+    function _sub(Pending storage p, uint256 i, uint256 v) private {
+        _set(p, i, _get(p, i) - v);
+    }
+
     /// @dev Whether a request waiting in `batch` may still be cancelled.
     function _cancellable(uint64 batch, EpochState memory es) private view returns (bool) {
         return batch > es.epoch || (batch == es.epoch && block.timestamp < es.cutoff);
@@ -372,9 +398,11 @@ contract EpochBook {
         refund = r.amount - uint256(r.amount).mulDiv(f.assets, requested, Math.Rounding.Ceil);
     }
 
+    // A slot taken off the book keeps its epoch (amount 0 means empty), so its next request is an update.
+
     function _takeDeposit(address controller, uint256 i) private returns (Entry memory e) {
         Request memory r = _depositRequests[controller][i];
-        delete _depositRequests[controller][i];
+        _depositRequests[controller][i].amount = 0;
         (uint256 shares, uint256 refund) = _depositClaim(r);
         return Entry({batch: r.batch, amount: r.amount, shares: shares, assets: refund});
     }
@@ -382,7 +410,7 @@ contract EpochBook {
     function _takeRedeem(address controller, uint256 i) private returns (Entry memory e) {
         Request memory r = _redeemRequests[controller][i];
         (, Fulfilment memory f) = _redeemFulfilment(r.batch);
-        delete _redeemRequests[controller][i];
+        _redeemRequests[controller][i].amount = 0;
         return
             Entry({
                 batch: r.batch,

@@ -192,12 +192,25 @@ contract SigilVault is
     NavState private _nav;
     Custody private _custody;
     Schedule private _schedule;
-    uint256 private _pendingDepositAssets; // deposits waiting for a settlement (held, not yet the vault's)
-    uint256 private _owedAssets; // owed to fulfilled redemptions and refused deposits, not yet claimed
+    /// @notice What the vault holds but does not own: deposits waiting for a settlement, and assets
+    /// owed to fulfilled redemptions and refused deposits not yet claimed. One slot, read together by
+    /// every NAV computation; the marker keeps it non-zero, so a first deposit pays an update.
+    struct Held {
+        uint128 pendingDeposits;
+        uint120 owed;
+        uint8 marker;
+    }
+
+    Held private _held;
     int256 private _offchainEquity; // booked venue equity: the last report, adjusted by custody since
     uint256 private _highWaterMark; // price per share, 1e18 scale
-    uint256 private _cap;
-    bool private _depositsPaused;
+    /// @dev The cap and the guardian's deposit pause, read together by every deposit request.
+    struct Gate {
+        uint248 cap;
+        bool depositsPaused;
+    }
+
+    Gate private _gate;
     Fees private _fees;
     address private _operatorRewards;
 
@@ -221,7 +234,8 @@ contract SigilVault is
         navGuard = new NavGuard(registry_, schedule_.riskWindow);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(GOVERNANCE_ROLE, admin);
-        _cap = cap;
+        _gate.cap = cap.toUint248();
+        _held.marker = 1;
         _schedule = schedule_;
         epochBook = new EpochBook(block.timestamp + schedule_.epochDuration);
         _highWaterMark = _pricePerShare(0, 0);
@@ -241,15 +255,16 @@ contract SigilVault is
     function requestDeposit(uint256 assets, address controller) external nonReentrant returns (uint64 epoch) {
         if (assets == 0) revert SigilVaultZeroAmount();
         if (controller == address(0)) revert SigilVaultZeroAddress();
-        if (_depositsPaused || policy.killLevel() == IRiskPolicy.KillLevel.Flatten)
+        Gate memory gate = _gate;
+        if (gate.depositsPaused || policy.killLevel() == IRiskPolicy.KillLevel.Flatten)
             revert SigilVaultDepositsPaused();
         _requireFreshNav();
         uint256 total = totalAssets();
-        if (total >= _cap) revert SigilVaultCapReached(total, _cap);
+        if (total >= gate.cap) revert SigilVaultCapReached(total, gate.cap);
         EpochBook.Entry memory claimed;
         (epoch, claimed) = epochBook.addDeposit(controller, assets);
         // Effects before the transfers; the nonReentrant guard covers a malicious asset.
-        _pendingDepositAssets += assets;
+        _held.pendingDeposits += assets.toUint128();
         emit DepositRequested(controller, msg.sender, epoch, assets);
         // The slot's earlier request, settled, was claimed to make room for this one.
         if (claimed.amount != 0) _payDeposit(controller, controller, claimed);
@@ -290,7 +305,7 @@ contract SigilVault is
             emit DepositRequestCancelled(msg.sender, cancelled[i].batch, cancelled[i].amount);
         }
         if (total == 0) revert SigilVaultNothingToCancel(msg.sender, _cutoff());
-        _pendingDepositAssets -= total;
+        _held.pendingDeposits -= total.toUint128();
         IERC20(asset()).safeTransfer(msg.sender, total);
     }
 
@@ -404,14 +419,16 @@ contract SigilVault is
             EpochBook.Price({
                 assets: assets,
                 supply: supply,
-                room: _cap > assets ? _cap - assets : 0,
+                room: _gate.cap > assets ? _gate.cap - assets : 0,
                 idle: _idleAssets(),
                 epochDuration: _schedule.epochDuration
             })
         );
         // Deposits leave the pending pool: the accepted part becomes the vault's, the rest is owed back.
-        _pendingDepositAssets -= o.depositsRequested;
-        _owedAssets += o.depositsRequested - o.depositAssets + o.redeemAssets;
+        Held memory h = _held;
+        h.pendingDeposits -= o.depositsRequested.toUint128();
+        h.owed += (o.depositsRequested - o.depositAssets + o.redeemAssets).toUint120();
+        _held = h;
         if (o.depositShares != 0) _mint(address(this), o.depositShares);
         if (o.redeemShares != 0) _burn(address(this), o.redeemShares);
         if (o.depositAssets < o.depositsRequested)
@@ -545,7 +562,7 @@ contract SigilVault is
 
     /// @notice Set the cap on total assets; deposits beyond it at a settlement are refunded pro rata.
     function setCap(uint256 cap) external onlyRole(GOVERNANCE_ROLE) {
-        _cap = cap;
+        _gate.cap = cap.toUint248();
         emit CapSet(cap);
     }
 
@@ -565,13 +582,13 @@ contract SigilVault is
 
     /// @notice Pause new deposit requests (guardian: tightening). Claims, cancels and redemptions stay open.
     function pauseDeposits() external onlyRole(GUARDIAN_ROLE) {
-        _depositsPaused = true;
+        _gate.depositsPaused = true;
         emit DepositsPausedSet(true, msg.sender);
     }
 
     /// @notice Resume deposit requests (governance only: loosening).
     function unpauseDeposits() external onlyRole(GOVERNANCE_ROLE) {
-        _depositsPaused = false;
+        _gate.depositsPaused = false;
         emit DepositsPausedSet(false, msg.sender);
     }
 
@@ -605,7 +622,7 @@ contract SigilVault is
 
     /// @notice Assets owed to fulfilled redemptions and refused deposits not yet claimed.
     function reservedAssets() external view returns (uint256) {
-        return _owedAssets;
+        return _held.owed;
     }
 
     /// @notice Booked venue equity: the last report's, adjusted by custody moves since (negative when
@@ -631,7 +648,7 @@ contract SigilVault is
 
     /// @notice Cap, NAV time-to-live, deposit pause flag.
     function parameters() external view returns (uint256 cap, uint256 navTtl, bool depositsPaused) {
-        return (_cap, _schedule.navTtl, _depositsPaused);
+        return (_gate.cap, _schedule.navTtl, _gate.depositsPaused);
     }
 
     /// @notice Epoch and report timing.
@@ -720,7 +737,7 @@ contract SigilVault is
         if (shares != 0) _transfer(address(this), receiver, shares);
         emit DepositClaimed(controller, receiver, e.batch, e.amount, shares, e.assets);
         if (e.assets != 0) {
-            _owedAssets -= e.assets;
+            _held.owed -= e.assets.toUint120();
             IERC20(asset()).safeTransfer(receiver, e.assets);
         }
     }
@@ -731,7 +748,7 @@ contract SigilVault is
         EpochBook.Entry memory e
     ) private returns (uint256 assets) {
         assets = e.assets;
-        _owedAssets -= assets;
+        _held.owed -= assets.toUint120();
         emit RedeemClaimed(controller, receiver, e.batch, e.amount, assets);
         IERC20(asset()).safeTransfer(receiver, assets);
     }
@@ -742,7 +759,8 @@ contract SigilVault is
 
     function _idleAssets() private view returns (uint256) {
         uint256 balance = IERC20(asset()).balanceOf(address(this));
-        uint256 owed = _pendingDepositAssets + _owedAssets;
+        Held memory h = _held;
+        uint256 owed = uint256(h.pendingDeposits) + h.owed;
         return balance > owed ? balance - owed : 0;
     }
 
