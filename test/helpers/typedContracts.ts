@@ -95,7 +95,8 @@ export type PolicyFn =
   | "killLevel"
   | "GOVERNANCE_ROLE"
   | "GUARDIAN_ROLE"
-  | "BREAKER_ROLE";
+  | "BREAKER_ROLE"
+  | "MIN_NAV_CHANGE_BPS";
 
 export type RegistryFn =
   | AccessControlFn
