@@ -29,13 +29,7 @@ import {
   vaultCtx,
   type VaultCtx,
 } from "../helpers/vaultActions.js";
-import {
-  assetsFor,
-  pricePerShare,
-  settlement,
-  sharesFor,
-  type FeeRates,
-} from "../helpers/vaultModel.js";
+import { assetsFor, pricePerShare, settlement, sharesFor, type FeeRates } from "../helpers/vaultModel.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, mine, time } = networkHelpers;

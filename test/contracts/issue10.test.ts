@@ -7,7 +7,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { expect } from "chai";
 import { network } from "hardhat";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
-import { encodeBytes32String, id } from "ethers";
+import { encodeBytes32String, id, type Log } from "ethers";
 import { Stream } from "../../offchain/protocol/reportTypes.js";
 import { Violation } from "../../offchain/protocol/violations.js";
 import {
@@ -36,7 +36,6 @@ import {
   claimableRedeem,
   epochState,
   minedAt,
-  navGuardOf,
   pendingDeposit,
   pendingRedeem,
   pendingTotals,
@@ -54,7 +53,15 @@ const { ethers, networkHelpers } = await network.create();
 const { loadFixture, mine, time } = networkHelpers;
 
 const KILL = { Normal: 0n, NoNewEntries: 1n, ReduceOnly: 2n, Flatten: 3n };
-const State = { Pending: 0n, Active: 1n, Canceled: 2n, Defeated: 3n, Succeeded: 4n, Queued: 5n, Executed: 7n };
+const State = {
+  Pending: 0n,
+  Active: 1n,
+  Canceled: 2n,
+  Defeated: 3n,
+  Succeeded: 4n,
+  Queued: 5n,
+  Executed: 7n,
+};
 const ZERO_FEES = { managementBps: 0, performanceBps: 0, operatorShareBps: 0 };
 /** A performance fee only, so that any fee share minted is a performance fee. */
 const PERFORMANCE_ONLY = { managementBps: 0, performanceBps: 2_000, operatorShareBps: 1_000 };
@@ -158,7 +165,18 @@ describe("issue 10: value leaks", () => {
       const tx = c.vault.settle(stale.report, stale.signatures);
       await expect(tx)
         .to.emit(c.vault, "EpochSettled")
-        .withArgs(3n, anyValue, stale.hash, USD(15_000), out.totalSupply, priceBefore, USD(5_000), out.depositShares, 0n, 0n);
+        .withArgs(
+          3n,
+          anyValue,
+          stale.hash,
+          USD(15_000),
+          out.totalSupply,
+          priceBefore,
+          USD(5_000),
+          out.depositShares,
+          0n,
+          0n,
+        );
       await expect(tx).not.to.emit(c.vault, "FeesTaken");
       await expect(tx).not.to.emit(c.policy, "KillLevelChanged");
       expect(await c.vault.offchainEquity()).to.equal(USD(8_000));
@@ -184,7 +202,9 @@ describe("issue 10: value leaks", () => {
       const report = await signedNav(c, USD(6_000)); // valued now, before the send
       await c.vault.connect(custodian).sendToVenue(USD(2_000), REF);
       const joined = requestDeposit(c, watcher, USD(5_000));
-      await expect(joined).to.emit(c.vault, "DepositRequested").withArgs(watcher.address, watcher.address, 4n, USD(5_000));
+      await expect(joined)
+        .to.emit(c.vault, "DepositRequested")
+        .withArgs(watcher.address, watcher.address, 4n, USD(5_000));
       const tx = c.vault.settle(report.report, report.signatures);
       await expect(tx)
         .to.emit(c.vault, "EpochSettled")
@@ -252,7 +272,18 @@ describe("issue 10: value leaks", () => {
       const tx = c.vault.settle(inTransit.report, inTransit.signatures);
       await expect(tx)
         .to.emit(c.vault, "EpochSettled")
-        .withArgs(4n, anyValue, inTransit.hash, USD(15_000), anyValue, anyValue, USD(5_000), anyValue, 0n, 0n);
+        .withArgs(
+          4n,
+          anyValue,
+          inTransit.hash,
+          USD(15_000),
+          anyValue,
+          anyValue,
+          USD(5_000),
+          anyValue,
+          0n,
+          0n,
+        );
       await expect(tx).not.to.emit(c.policy, "KillLevelChanged");
       expect(await c.vault.offchainEquity()).to.equal(USD(8_000)); // 6,000 at the venue + 2,000 on its way
       expect((await claimableDeposit(c, watcher.address))[1]).to.equal(
@@ -486,13 +517,19 @@ describe("issue 10: value leaks", () => {
       const returnWithin = BigInt(f.options.custody.returnWithinSeconds);
       const shares: bigint = await c.vault.balanceOf(bob.address);
       const joins: bigint = await c.book.requestEpoch();
-      const requestedAt = await minedAt(c, c.vault.connect(bob).requestRedeem(shares, bob.address, bob.address));
+      const requestedAt = await minedAt(
+        c,
+        c.vault.connect(bob).requestRedeem(shares, bob.address, bob.address),
+      );
       // The vote took longer than an epoch: the request joined the epoch after the one whose cut-off has
       // passed, which settles first.
       while (((await c.vault.currentEpoch()) as bigint) < joins) await settleNav(c);
       await passCutoff(f);
       const [, cutoff] = await epochState(c);
-      const first = await signedNav(c, USD(8_000), { timestamp: cutoff, deadline: cutoff + 2n * s.maxNavAge });
+      const first = await signedNav(c, USD(8_000), {
+        timestamp: cutoff,
+        deadline: cutoff + 2n * s.maxNavAge,
+      });
       await time.setNextBlockTimestamp(cutoff + s.maxNavAge);
       const deferred = c.vault.settle(first.report, first.signatures);
       await expect(deferred).to.emit(c.vault, "RedemptionsDeferred");
@@ -564,7 +601,10 @@ describe("issue 10: value leaks", () => {
       const minDelay: bigint = await c.timelock.getMinDelay();
       const sensitive = BigInt(f.options.governance.sensitiveDelaySeconds);
       for (const [i, p] of proposals.entries()) {
-        const queuedAt = await minedAt(c, c.governor.queue(p.targets, p.values, p.calldatas, id(p.description)));
+        const queuedAt = await minedAt(
+          c,
+          c.governor.queue(p.targets, p.values, p.calldatas, id(p.description)),
+        );
         const delay = p.sensitive ? sensitive : minDelay;
         expect(await c.governor.proposalEta(ids[i]!), p.description).to.equal(queuedAt + delay);
         expect(await c.timelock.requiredDelay(p.calldatas), p.description).to.equal(delay);
@@ -611,9 +651,14 @@ describe("issue 10: value leaks", () => {
       } catch (e) {
         error = e;
       }
-      expect(String(error)).to.match(/unsafe governance settings: proposal threshold must be above 0; quorum 4%/);
+      expect(String(error)).to.match(
+        /unsafe governance settings: proposal threshold must be above 0; quorum 4%/,
+      );
       // A longer epoch lengthens the exit path, and the timelock must follow.
-      const slow = { ...base, vault: { ...base.vault, schedule: { ...base.vault.schedule, epochDurationSeconds: 3_600 } } };
+      const slow = {
+        ...base,
+        vault: { ...base.vault, schedule: { ...base.vault.schedule, epochDurationSeconds: 3_600 } },
+      };
       expect(() => checkGovernance(slow)).to.throw(/shorter than the exit path/);
     });
   });
@@ -694,10 +739,10 @@ describe("issue 10: value leaks", () => {
       for (let i = 0; i < 4; i++) {
         const booked: bigint = await c.vault.totalAssets();
         const venue = ((await c.vault.offchainEquity()) as bigint) + booked / 4n;
-        const receipt = await (await settleNav(c, venue)).wait();
-        const names = receipt!.logs
-          .map((l) => c.vault.interface.parseLog(l)?.name)
-          .filter((n) => n === "EpochSettled" || n === "NavRejected");
+        const receipt = (await (await settleNav(c, venue)).wait()) as { logs: Log[] };
+        const names = receipt.logs
+          .map((l: Log) => c.vault.interface.parseLog(l)?.name)
+          .filter((n: string | undefined) => n === "EpochSettled" || n === "NavRejected");
         outcomes.push(names.join());
       }
       expect(outcomes).to.deep.equal(["EpochSettled", "NavRejected", "NavRejected", "NavRejected"]);
@@ -815,6 +860,34 @@ describe("issue 10: value leaks", () => {
         expect(claim.shares).to.be.greaterThan(0n);
       }
       expect(await c.vault.totalAssets()).to.equal(USD(20_000));
+    });
+  });
+
+  /**
+   * Contract bugs found while writing these tests (reported, not worked around). They fail on the
+   * current NavGuard and are skipped so that the suite stays green until it is fixed: remove `.skip`.
+   * Both pass on the old code (1c4fee6), whose bound was per report against the booked NAV.
+   */
+  describe("NavGuard after a quiet risk window (contract bug: fails until fixed)", () => {
+    it.skip("BUG: after a risk window with no booked report, one report far beyond the bound is still rejected", async () => {
+      const c = await vaultCtx(await loadFixture(deployNoFees));
+      await stakedWithVenue(c); // 10,000 USD, 8,000 at the venue
+      // No report is booked for two days (an oracle outage, or only rejected reports): the window is empty.
+      await time.increase(2n * 86_400n);
+      // A single report saying NAV is x8.2 is booked at once (verdict Book: "nothing to compare with").
+      await expect(settleNav(c, USD(80_000))).to.emit(c.vault, "NavRejected");
+      expect(await c.vault.totalAssets()).to.equal(USD(10_000));
+    });
+
+    it.skip("BUG: after a risk window with no booked report, -17 % in two reports two minutes apart still trips ReduceOnly", async () => {
+      const c = await vaultCtx(await loadFixture(deployNoFees));
+      await stakedWithVenue(c);
+      await time.increase(2n * 86_400n);
+      // The first report is measured against nothing, the second against the first only.
+      await settleNav(c, USD(7_100));
+      await time.increase(120n);
+      await settleNav(c, USD(6_281));
+      expect(await c.policy.killLevel()).to.equal(KILL.ReduceOnly);
     });
   });
 });

@@ -181,9 +181,10 @@ describe("OracleRegistry", () => {
 
     it("verify: reverts with NoQuorum before any configuration (threshold 0 verifies nothing)", async () => {
       const { registry } = await deployRegistry();
-      await expect(
-        registry.verify(keccak256("0x01"), keccak256("0x02"), "0x"),
-      ).to.be.revertedWithCustomError(registry, "OracleRegistryNoQuorum");
+      await expect(registry.verify(keccak256("0x01"), keccak256("0x02"), "0x")).to.be.revertedWithCustomError(
+        registry,
+        "OracleRegistryNoQuorum",
+      );
     });
 
     it("removeOperator: reverts with NotOperator before any configuration", async () => {

@@ -162,7 +162,11 @@ describe("SigilVault", () => {
       expect(await pendingDeposit(c, alice.address)).to.equal(USD(1_500));
       await settleNav(c);
       // First epoch: (0 + 1) / (0 + 1e6) per share unit, so 1e6 share units per asset unit.
-      expect(await claimableDeposit(c, alice.address)).to.deep.equal([USD(1_500), USD(1_500) * 10n ** 6n, 0n]);
+      expect(await claimableDeposit(c, alice.address)).to.deep.equal([
+        USD(1_500),
+        USD(1_500) * 10n ** 6n,
+        0n,
+      ]);
       await expect(c.vault.connect(alice).claimDeposit(alice.address))
         .to.emit(c.vault, "DepositClaimed")
         .withArgs(alice.address, alice.address, 1n, USD(1_500), USD(1_500) * 10n ** 6n, 0n);
@@ -306,7 +310,18 @@ describe("SigilVault", () => {
       await expect(tx).to.emit(c.vault, "DepositsCapped").withArgs(2n, USD(1_000), USD(500));
       await expect(tx)
         .to.emit(c.vault, "EpochSettled")
-        .withArgs(2n, 2n, anyValue, USD(1_500), out.totalSupply, out.pps, USD(500), out.depositShares, 0n, 0n);
+        .withArgs(
+          2n,
+          2n,
+          anyValue,
+          USD(1_500),
+          out.totalSupply,
+          out.pps,
+          USD(500),
+          out.depositShares,
+          0n,
+          0n,
+        );
       // The refused half is owed back, not the vault's.
       expect(await c.vault.totalAssets()).to.equal(USD(1_500));
       expect(await c.vault.reservedAssets()).to.equal(USD(500));

@@ -177,7 +177,8 @@ export function proRataClaim(
   accepted: bigint,
   minted: bigint,
 ): { shares: bigint; refund: bigint } {
-  if (accepted >= requested) return { shares: requested === 0n ? 0n : (amount * minted) / requested, refund: 0n };
+  if (accepted >= requested)
+    return { shares: requested === 0n ? 0n : (amount * minted) / requested, refund: 0n };
   const admitted = (amount * accepted + requested - 1n) / requested;
   return { shares: (amount * minted) / requested, refund: amount - admitted };
 }
