@@ -631,7 +631,7 @@ async function main(): Promise<void> {
     rs.filter((r) => r.status !== 200).map((r) => `${String(r.body.refused ?? r.body.error)}`);
   async function waitLog(
     address: string,
-    topic: string,
+    topic: string | string[],
     seq: bigint,
     fromBlock: number,
     timeoutMs = 20_000,
@@ -745,9 +745,21 @@ async function main(): Promise<void> {
         await propose("nav", { report: reportToJson(report), context: { venueAccount: SIM_ACCOUNT.name } }),
       );
       if (bad.length > 1) throw new SystemStartError("NAV report", `refused by nodes: ${bad.join(", ")}`);
-      const settled = await waitLog(vaultAddr, V.getEvent("EpochSettled")!.topicHash, nav.epoch, from);
+      const settledTopic = V.getEvent("EpochSettled")!.topicHash;
+      const rejectedTopic = V.getEvent("NavRejected")!.topicHash;
+      const settled = await waitLog(vaultAddr, [settledTopic, rejectedTopic], nav.epoch, from);
       if (!settled) {
-        line("nav", `epoch ${nav.epoch} NOT settled (no EpochSettled event; NavRejected or not submitted)`);
+        line("nav", `epoch ${nav.epoch} NOT settled: nav#${report.sequence} did not reach the chain`);
+        return;
+      }
+      if (settled.topics[0] === rejectedTopic) {
+        // Beyond the NAV bound against the risk window: not booked; a loss trips the breakers, and a
+        // report agreeing with it after the confirmation delay books it.
+        const r = V.parseLog(settled)!;
+        line(
+          "nav",
+          `epoch ${nav.epoch} NOT settled: nav#${report.sequence} ${fmtUsd(r.args.getValue("reported") as bigint)} vs booked ${fmtUsd(r.args.getValue("booked") as bigint)} is beyond the NAV bound; confirmable by a report valued from ${new Date(Number(r.args.getValue("confirmableAt") as bigint) * 1000).toISOString()}`,
+        );
         return;
       }
       const e = V.parseLog(settled)!;

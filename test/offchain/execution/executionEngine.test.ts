@@ -15,7 +15,7 @@ import { Stream } from "../../../offchain/protocol/reportTypes.js";
 import { ShadowTradingVenue } from "../../../offchain/execution/ShadowTradingVenue.js";
 import { KillLevel } from "../../../offchain/strategy/KillLevel.js";
 import { expectClose } from "../../helpers/expectClose.js";
-import { makeHarness, signal } from "./harness.js";
+import { makeHarness, signal, VAULT_ADDRESS } from "./harness.js";
 import type { Harness } from "./harness.js";
 
 describe("ExecutionEngine: accepted signals → orders → fills → reports", function () {
@@ -223,6 +223,29 @@ describe("ExecutionEngine: accepted signals → orders → fills → reports", f
     // 10 000 − 5 000 − 5 fee + 0.1 · 60 000
     expect(nav.venueEquity).to.equal(10_995_000_000n);
     expect(nav.epoch).to.equal(3n);
+    expect(nav.vault).to.equal(VAULT_ADDRESS);
+    expect([nav.custodySent, nav.custodyReturned]).to.deep.equal([0n, 0n]);
     expect(h.sink.navs).to.deep.equal([nav]);
+  });
+
+  it("epoch end: the NAV payload carries the custody transfers the venue's ledger shows, across pages", async function () {
+    h = makeHarness();
+    // 150 custody credits of 100.5 and 120 debits of 0.25 (more than one 100-bill page each).
+    for (let i = 0; i < 150; i++) {
+      h.ex.custody("in", 100.5);
+      if (i < 120) h.ex.custody("out", 0.25);
+      if (i % 7 === 0) h.clock.advance(1_000);
+    }
+    const nav = await h.engine.reportNav(4);
+    expect(nav.custodySent).to.equal(15_075_000_000n);
+    expect(nav.custodyReturned).to.equal(30_000_000n);
+    expect(nav.venueEquity).to.equal(25_045_000_000n); // 10 000 + 15 075 − 30
+  });
+
+  it("epoch end: refuses to value for a NAV report without a vault to name", async function () {
+    h = makeHarness({ vault: undefined });
+    let err: unknown;
+    await h.engine.reportNav(1).catch((e: unknown) => (err = e));
+    expect(String(err)).to.match(/no vault configured/);
   });
 });
