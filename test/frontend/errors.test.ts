@@ -88,6 +88,32 @@ describe("dApp error explanations", () => {
     ).to.contain("may not make");
   });
 
+  it("explains the schedule, cap, cancellation and governance-setting errors of the new contracts", () => {
+    const b32 = (t: string) => `0x${Buffer.from(t).toString("hex").padEnd(64, "0")}`;
+    expect(explainRevertData(revert("SigilVaultInvalidSchedule", [b32("maxNavAge")]), ctx)).to.match(
+      /^The schedule's maxNavAge is out of bounds \(epoch duration 1 s to 7 days, max NAV age 1 min to 1 day/,
+    );
+    expect(explainRevertData(revert("SigilVaultCapReached", [10n ** 13n, 10n ** 13n]), ctx)).to.equal(
+      "The vault is full: its assets (10,000,000 mUSD) already reach its cap of 10,000,000 mUSD.",
+    );
+    expect(explainRevertData(revert("SigilVaultNavTooOld", [1_000n, 300n]), ctx)).to.contain("at most 5 min");
+    expect(
+      explainRevertData(
+        revert("GovernorUnableToCancel", [1n, "0x00000000000000000000000000000000000000a4"]),
+        ctx,
+      ),
+    ).to.match(/^Only the security council \(the proposal guardian\) may cancel at any stage/);
+    expect(explainRevertData(revert("SigilGovernorInvalidThreshold", [1_001n]), ctx)).to.equal(
+      "A proposal threshold of 10.01% of the supply is above the maximum, 10%.",
+    );
+    expect(
+      explainRevertData(revert("GovernorPreventLateQuorumVoteExtensionTooLarge", [60n, 50n]), ctx),
+    ).to.equal("A late-quorum extension of 60 blocks is longer than the voting period (50 blocks).");
+    expect(explainRevertData(revert("RiskPolicyInvalidLimit", [b32("maxNavChangeBps")]), ctx)).to.contain(
+      "1 % to 100 %",
+    );
+  });
+
   it("names the missing role in AccessControl errors", () => {
     expect(
       explainRevertData(

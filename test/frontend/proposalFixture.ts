@@ -3,7 +3,8 @@ import { Interface, getAddress, id } from "ethers";
 import {
   knownContracts,
   labelMap,
-  type Abi,
+  type ChainContext,
+  type ChainEvent,
   type FormatEnv,
   type KnownContracts,
 } from "../../frontend/src/lib/proposals/index.js";
@@ -28,22 +29,26 @@ export const A = {
 
 export const token = { assetSymbol: "mUSD", assetDecimals: 6, shareSymbol: "sgSHARE", shareDecimals: 12 };
 
-export function contractsOf(abis: Partial<Record<keyof KnownContracts, Abi>> = {}): KnownContracts {
-  return knownContracts(A, abis);
+export function contractsOf(): KnownContracts {
+  return knownContracts(A);
 }
 
-export function envOf(abis: Partial<Record<keyof KnownContracts, Abi>> = {}): FormatEnv {
+/** As loadFormatEnv reads it for the local deployment: the guardian is the security council. */
+export function envOf(over: Partial<FormatEnv> = {}): FormatEnv {
   return {
     token,
-    contracts: contractsOf(abis),
+    contracts: contractsOf(),
+    custodyReturnSeconds: 600n,
     labels: labelMap([
       [A.deployer, "deployer"],
       [A.deployer, "treasury"],
       [A.guardian, "guardian"],
+      [A.guardian, "security council"],
       [A.custodian, "custodian"],
       ...A.operators.map((o): [string, string] => [o, "operator"]),
     ]),
     assetSymbols: ["BTC", "ETH"],
+    ...over,
   };
 }
 
@@ -51,3 +56,28 @@ export const iface = (env: FormatEnv, key: keyof KnownContracts) =>
   new Interface(env.contracts[key].abi as unknown as ConstructorParameters<typeof Interface>[0]);
 
 export const roleHash = (name: string) => (name === "DEFAULT_ADMIN_ROLE" ? `0x${"0".repeat(64)}` : id(name));
+
+/**
+ * A chain that answers only the views it is given, by "contract.function" (a value, or a function of
+ * the call's arguments): for checks that need values in force without deploying anything.
+ */
+export function fakeChain(
+  views: Record<string, unknown>,
+  events: Record<string, ChainEvent[]> = {},
+): ChainContext {
+  return {
+    fromBlock: 0n,
+    reader: {
+      read: async (c, fn, args = []) => {
+        const v = views[`${c.key}.${fn}`];
+        if (v === undefined) throw new Error(`the fake chain has no ${c.key}.${fn}`);
+        return typeof v === "function" ? (v as (a: readonly unknown[]) => unknown)(args) : v;
+      },
+      code: async () => "0x6080",
+      events: async (c, name) => events[`${c.key}.${name}`] ?? [],
+      transaction: async (hash) => {
+        throw new Error(`the fake chain has no transaction ${hash}`);
+      },
+    },
+  };
+}

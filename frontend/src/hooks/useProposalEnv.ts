@@ -37,6 +37,9 @@ export function useProposalEnv(): ProposalEnv {
         deployer: deployment.deployer,
         guardian: deployment.parameters.guardian,
         custodian: deployment.parameters.custodian,
+        // Part of a holder's exit path (the schedule's and the timelock's checks use it).
+        custodyReturnSeconds: (deployment.parameters as { custody?: { returnWithinSeconds?: number } })
+          .custody?.returnWithinSeconds,
       }),
     enabled: !!chain,
     refetchInterval: 10_000,

@@ -11,7 +11,7 @@ import { sigilAbis } from "./proposals/contracts.js";
 import { text32 } from "./proposals/fields.js";
 import { operationStates } from "./proposals/lifecycle.js";
 import { roleNameOf } from "./proposals/roles.js";
-import { durationText } from "./proposals/units.js";
+import { bpsText, durationText } from "./proposals/units.js";
 import { proposalStates } from "./words.js";
 
 type AbiError = Extract<Abi[number], { type: "error" }>;
@@ -71,15 +71,17 @@ export const explanations: Record<string, Explain> = {
   // SigilVault
   SigilVaultAsyncOnly: () => "This vault works by request: request a deposit or redemption, then claim it.",
   SigilVaultZeroAmount: () => "Enter an amount above zero.",
-  SigilVaultCapExceeded: ([wouldBe, cap], c) =>
-    `The vault is full: this would bring it to ${amount(wouldBe, c.assetDecimals)} ${c.assetSymbol}, above its cap of ${amount(cap, c.assetDecimals)}.`,
+  SigilVaultCapReached: ([total, cap], c) =>
+    `The vault is full: its assets (${amount(total, c.assetDecimals)} ${c.assetSymbol}) already reach its cap of ${amount(cap, c.assetDecimals)} ${c.assetSymbol}.`,
   SigilVaultDepositsPaused: () =>
     "Deposits are paused (by the guardian, or because the kill switch is at Flatten).",
   SigilVaultNavStale: ([last]) =>
     `The vault's valuation is out of date (last settled ${when(last)}); requests reopen after the next settlement.`,
-  SigilVaultNothingToClaim: () => "There is nothing to claim or cancel for this account yet.",
-  SigilVaultRequestAlreadyFulfilled: () =>
-    "This request was already settled; claim it instead of cancelling.",
+  SigilVaultNothingToClaim: () => "There is nothing settled to claim for this account yet.",
+  SigilVaultNothingToCancel: ([, cutoff]) =>
+    `Nothing can be cancelled: only requests whose epoch's cut-off has not passed can be (this epoch's cut-off: ${when(cutoff)}); a request past it settles with its epoch.`,
+  SigilVaultRequestPending: ([batch]) =>
+    `An earlier redemption (epoch ${String(batch)}) is still waiting to settle in the slot this request needs; claim it once it settles, then request again.`,
   SigilVaultInsufficientIdle: () => "The vault does not hold enough idle funds on-chain for this right now.",
   SigilVaultOffchainLimit: () => "This would put more of the vault at the venue than the risk policy allows.",
   SigilVaultStaleSequence: () => "This valuation report is older than one already used.",
@@ -87,6 +89,15 @@ export const explanations: Record<string, Explain> = {
   SigilVaultWrongEpoch: ([expected, actual]) =>
     `This valuation report is for epoch ${String(actual)}, but the vault is in epoch ${String(expected)}.`,
   SigilVaultBadNavTimestamp: () => "This valuation report has an impossible time.",
+  SigilVaultWrongVault: ([reported]) => `This valuation report is for another vault (${shortHex(reported)}).`,
+  SigilVaultValuedBeforeCutoff: ([at, cutoff]) =>
+    `This valuation (${when(at)}) is from before the epoch's cut-off (${when(cutoff)}): requests up to the cut-off must be priced after it.`,
+  SigilVaultNavTooOld: ([at, maxAge]) =>
+    `This valuation (${when(at)}) is older than the schedule allows (at most ${seconds(maxAge)}).`,
+  SigilVaultCustodyMismatch: ([reported, sent], c) =>
+    `The report says the venue received ${amount(reported, c.assetDecimals)} ${c.assetSymbol} from the vault, more than the vault ever sent (${amount(sent, c.assetDecimals)}).`,
+  SigilVaultInvalidSchedule: ([field]) =>
+    `The schedule's ${text32(field as Hex)} is out of bounds (epoch duration 1 s to 7 days, max NAV age 1 min to 1 day, NAV confirmation delay at most 7 days, NAV lifetime 1 s to 30 days, risk window 7 s to 30 days).`,
   SigilVaultFeeAboveCap: ([fee]) =>
     `The ${text32(fee as Hex)} fee is above its hard cap (5 %/year management, 30 % performance, 100 % operators' share).`,
   SigilVaultZeroAddress: () => "An address is missing (the zero address is not allowed here).",
@@ -103,6 +114,8 @@ export const explanations: Record<string, Explain> = {
   OracleRegistryUnexpectedSigner: () =>
     "A signature is not from a current operator (or signers are out of order).",
   OracleRegistryNotOperator: () => "That account is not an oracle operator.",
+  OracleRegistryNoQuorum: () =>
+    "No operator set is in force for this contract (none configured, or it is no longer a consumer): no report can verify.",
   OracleRegistryInvalidOperators: () =>
     "The operator set must have 1 to 31 operators, in strictly ascending address order.",
   OracleRegistryInvalidThreshold: ([threshold, n]) =>
@@ -114,7 +127,8 @@ export const explanations: Record<string, Explain> = {
   // RiskPolicy
   RiskPolicyNotTighter: ([field]) =>
     `The guardian can only tighten limits (${text32(field as Hex)}); loosening needs a governance vote.`,
-  RiskPolicyInvalidLimit: ([field]) => `The limit ${text32(field as Hex)} is out of its valid range.`,
+  RiskPolicyInvalidLimit: ([field]) =>
+    `The limit ${text32(field as Hex)} is out of its valid range${text32(field as Hex) === "maxNavChangeBps" ? " (the max NAV move per report is 1 % to 100 %)" : ""}.`,
   RiskPolicyInvalidFeed: () => "That price feed is not valid (a listed asset needs a reference feed).",
   RiskPolicyAssetIndexOutOfRange: ([i]) =>
     `Asset index ${String(i)} is outside the policy's universe (the next free index lists a new asset; at most 16).`,
@@ -184,7 +198,12 @@ export const explanations: Record<string, Explain> = {
   GovernorAlreadyQueuedProposal: () => "This proposal is queued already.",
   GovernorProposalQueueingFailed: () => "The timelock did not queue the proposal.",
   GovernorProposalQueueingNotRequired: () => "This proposal does not need queueing.",
-  GovernorUnableToCancel: () => "Only the proposer may cancel, and only while the proposal is pending.",
+  GovernorUnableToCancel: () =>
+    "Only the security council (the proposal guardian) may cancel at any stage before execution; the proposer only while the proposal is pending (at any stage when there is no security council).",
+  GovernorPreventLateQuorumVoteExtensionTooLarge: ([extension, max]) =>
+    `A late-quorum extension of ${String(extension)} blocks is longer than the voting period (${String(max)} blocks).`,
+  SigilGovernorInvalidThreshold: ([bps]) =>
+    `A proposal threshold of ${bpsText(BigInt(bps as bigint))} of the supply is above the maximum, 10%.`,
   GovernorInvalidVoteType: () => "That is not a valid vote (for, against or abstain).",
   GovernorInvalidVoteParams: () => "The vote's parameters are not valid.",
   GovernorInvalidSignature: () => "The vote signature is invalid.",

@@ -1,4 +1,4 @@
-import { erc20Abi, getAddress, isAddress, type Abi, type AbiFunction, type Address } from "viem";
+import { erc20Abi, getAddress, isAddress, type Abi, type Address } from "viem";
 import {
   operatorBondsAbi,
   oracleRegistryAbi,
@@ -46,20 +46,14 @@ const names: Record<ContractKey, string> = {
   asset: "stable asset",
 };
 
-/**
- * The known contracts from the deployment's addresses. `abis` overrides the generated ABIs (tests use
- * it for functions a contract will gain). A malformed address is an error, never a silent skip.
- */
-export function knownContracts(
-  addresses: Record<ContractKey, string>,
-  abis: Partial<Record<ContractKey, Abi>> = {},
-): KnownContracts {
+/** The known contracts from the deployment's addresses: a malformed address is an error, never a silent skip. */
+export function knownContracts(addresses: Record<ContractKey, string>): KnownContracts {
   const out = {} as KnownContracts;
   for (const key of Object.keys(names) as ContractKey[]) {
     const address = addresses[key];
     if (!address || !isAddress(address, { strict: false }))
       throw new Error(`the deployment has no valid ${names[key]} address (${String(address)})`);
-    out[key] = { key, name: names[key], address: getAddress(address), abi: abis[key] ?? sigilAbis[key] };
+    out[key] = { key, name: names[key], address: getAddress(address), abi: sigilAbis[key] };
   }
   return out;
 }
@@ -68,11 +62,6 @@ export function knownContracts(
 export function contractAt(contracts: KnownContracts, address: string): KnownContract | undefined {
   const a = address.toLowerCase();
   return Object.values(contracts).find((c) => c.address.toLowerCase() === a);
-}
-
-/** The ABI function `name` of `abi`, if present (the first overload). */
-export function abiFunction(abi: Abi, name: string): AbiFunction | undefined {
-  return abi.find((x): x is AbiFunction => x.type === "function" && x.name === name);
 }
 
 /** Whether `abi` has a function `name` whose inputs are exactly `inputs` (canonical types). */

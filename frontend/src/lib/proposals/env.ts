@@ -17,6 +17,11 @@ export interface FormatEnv {
   labels: ReadonlyMap<string, string>;
   /** Symbols of the policy's assets by index, when known. */
   assetSymbols?: readonly string[];
+  /**
+   * The custodian's commitment to return funds from the venue, in seconds (the deployment file's
+   * `parameters.custody.returnWithinSeconds`), when known: part of a holder's exit path.
+   */
+  custodyReturnSeconds?: bigint;
 }
 
 /** The label of an address: a known contract's name, or an account's label. */

@@ -28,9 +28,9 @@ import {
 /** How a setter argument is typed, shown and compared. */
 export type FieldKind =
   | { type: "amount"; token: "asset" | "share" }
-  | { type: "bps"; max: number }
+  | { type: "bps"; max: number; min?: number }
   | { type: "percent"; max: number }
-  | { type: "seconds"; max: bigint }
+  | { type: "seconds"; max: bigint; min?: bigint }
   | { type: "blocks"; max: bigint }
   | { type: "address"; nonZero?: boolean }
   | { type: "addresses"; max: number; sorted?: boolean }
@@ -175,6 +175,32 @@ export function displayText(kind: FieldKind, v: unknown, env: FormatEnv): string
   }
 }
 
+/** "Epoch duration" → "epoch duration", but "NAV lifetime" stays (an acronym). */
+export function lowerFirst(label: string): string {
+  return /^[A-Z][A-Z]/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
+}
+
+/**
+ * Why a value is outside its field's limits, if it is (the limits of bps and seconds fields are the
+ * contract's own bounds: a decoded call outside them will revert).
+ */
+export function rangeProblem(field: Field, v: unknown): string | undefined {
+  const k = field.kind;
+  if (k.type !== "bps" && k.type !== "seconds") return undefined;
+  let x: bigint;
+  try {
+    x = big(v);
+  } catch {
+    return undefined;
+  }
+  const text = (n: bigint | number) => (k.type === "bps" ? bpsText(n) : durationText(n));
+  const min = k.min !== undefined ? BigInt(k.min) : 0n;
+  const max = BigInt(k.max);
+  if (x < min || x > max)
+    return `${lowerFirst(field.label)} must be ${min > 0n ? `${text(min)} to ${text(max)}` : `at most ${text(max)}`} (proposed ${text(x)})`;
+  return undefined;
+}
+
 /** Whether two values of a kind are the same (addresses case-insensitively, lists element-wise). */
 export function sameValue(kind: FieldKind, a: unknown, b: unknown): boolean {
   if (kind.type === "addresses") {
@@ -235,6 +261,8 @@ export function parseInput(field: Field, text: string, token: TokenInfo): unknow
     case "bps": {
       const v = parsePercentBps(t, what);
       if (v > BigInt(k.max)) throw new InputError(`${what}: at most ${bpsText(k.max)}`);
+      if (k.min !== undefined && v < BigInt(k.min))
+        throw new InputError(`${what}: at least ${bpsText(k.min)}`);
       return Number(v);
     }
     case "percent":
@@ -242,6 +270,7 @@ export function parseInput(field: Field, text: string, token: TokenInfo): unknow
     case "seconds": {
       const v = parseDuration(t, what);
       if (v > k.max) throw new InputError(`${what}: at most ${durationText(k.max)}`);
+      if (k.min !== undefined && v < k.min) throw new InputError(`${what}: at least ${durationText(k.min)}`);
       return k.max <= 2n ** 48n ? Number(v) : v;
     }
     case "blocks": {

@@ -37,7 +37,7 @@ export const roleMeaning: Record<RoleName, string> = {
   SLASHER_ROLE: "removes any oracle operator from the registry",
   PROPOSER_ROLE: "schedules timelock operations without a vote",
   EXECUTOR_ROLE: "executes timelock operations that are ready",
-  CANCELLER_ROLE: "cancels queued timelock operations (the security council)",
+  CANCELLER_ROLE: "cancels any queued timelock operation (held by the Governor alone)",
 };
 
 /** The roles a contract defines: DEFAULT_ADMIN_ROLE plus every `X_ROLE()` view its ABI has. */

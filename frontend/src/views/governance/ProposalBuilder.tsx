@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useState } from "react";
 import type { Abi } from "viem";
 import { useConnection } from "wagmi";
 import { sigilGovernorAbi } from "../../abi/generated.js";
@@ -9,8 +9,9 @@ import { CHAIN_KEY } from "../../hooks/useChainQuery.js";
 import { useProposalEnv } from "../../hooks/useProposalEnv.js";
 import { useTx } from "../../hooks/useTx.js";
 import {
-  availableEntries,
+  catalogue,
   defaultForm,
+  delayText,
   displayText,
   encodeAction,
   entryById,
@@ -19,6 +20,7 @@ import {
   parseForm,
   parseInput,
   readCurrent,
+  requiredDelayOf,
   proposalDescription,
   reviewProposal,
   summaryOf,
@@ -50,9 +52,8 @@ export function ProposalBuilder() {
   const { contracts, env, chain } = useProposalEnv();
   const { address } = useConnection();
   const { run } = useTx();
-  const entries = useMemo(() => availableEntries(contracts), [contracts]);
   const [entryId, setEntryId] = useState("vault.setCap");
-  const entry = entryById(entryId) ?? entries[0]!;
+  const entry = entryById(entryId) ?? catalogue[0]!;
   const [form, setForm] = useState<FormText>(() => defaultForm(entry));
   const [now, setNow] = useState<Values | undefined>();
   const [batch, setBatch] = useState<BatchItem[]>([]);
@@ -132,6 +133,17 @@ export function ProposalBuilder() {
       ),
     enabled: !!env && !!chain && actions.length > 0,
   });
+  // The delay the timelock will hold these calls once queued (sensitive functions wait longer).
+  const delay = useQuery({
+    queryKey: [CHAIN_KEY, "proposal-delay", actions.map((a) => a.data).join(",")],
+    queryFn: () =>
+      requiredDelayOf(
+        actions.map((a) => a.data),
+        contracts,
+        chain!.reader,
+      ),
+    enabled: !!chain && actions.length > 0,
+  });
 
   /** Add the form's action to the batch; the form goes back to the values in force. */
   const add = () => {
@@ -172,7 +184,7 @@ export function ProposalBuilder() {
     });
   };
 
-  const groups = [...new Set(entries.map((e) => e.group))];
+  const groups = [...new Set(catalogue.map((e) => e.group))];
   return (
     <Card title="New proposal" wide>
       <NeedsWallet>
@@ -185,7 +197,7 @@ export function ProposalBuilder() {
               <select value={entry.id} onChange={(e) => choose(e.target.value)} data-testid="proposal-kind">
                 {groups.map((g) => (
                   <optgroup key={g} label={g}>
-                    {entries
+                    {catalogue
                       .filter((e) => e.group === g)
                       .map((e) => (
                         <option key={e.id} value={e.id}>
@@ -248,6 +260,11 @@ export function ProposalBuilder() {
                 <pre className="description-text" data-testid="proposal-description-preview">
                   {description}
                 </pre>
+                {delay.data && (
+                  <p className="muted" data-testid="proposal-builder-delay">
+                    Once passed and queued, the timelock will hold it {delayText(delay.data)}.
+                  </p>
+                )}
                 <p className="muted">What voters will see:</p>
                 {preview.data ? <ReviewView review={preview.data} /> : <p className="muted">Checking…</p>}
               </>

@@ -9,7 +9,7 @@ import { useTokenInfo } from "../../hooks/useTokenInfo.js";
 import { useTx } from "../../hooks/useTx.js";
 import { formatAmount, short } from "../../lib/format.js";
 import type { Lifecycle } from "../../lib/proposals/index.js";
-import { durationText } from "../../lib/proposals/index.js";
+import { delayText } from "../../lib/proposals/index.js";
 import { proposalStateOf } from "../../lib/words.js";
 import { ReviewView } from "./ReviewView.js";
 
@@ -20,28 +20,28 @@ function TimelockLine({ p, lifecycle }: { p: Proposal; lifecycle?: Lifecycle }) 
   if (p.state === 2 && lifecycle?.cancelled)
     return (
       <div
-        className={lifecycle.cancelled.bySecurityCouncil ? "error" : "muted"}
+        className={lifecycle.cancelled.by === "proposer" ? "muted" : "error"}
         data-testid="proposal-cancelled"
+        data-cancelled-by={lifecycle.cancelled.by}
       >
         {lifecycle.cancelled.text}
       </div>
     );
+  // The Governor's proposalEta is the ETA the timelock actually scheduled (raised for sensitive calls).
+  const eta = lifecycle?.eta ?? p.eta;
   if (p.state === 5)
     return (
-      <div data-testid="proposal-eta">
-        Queued in the timelock: executable from {at(p.eta)}
+      <div data-testid="proposal-eta" data-eta={eta.toString()}>
+        Queued in the timelock: executable from {at(eta)}
+        {lifecycle?.delay ? `, after ${delayText(lifecycle.delay)}` : ""}
         {lifecycle?.operationState ? ` (operation ${lifecycle.operationState})` : ""}.
       </div>
     );
   if (p.state === 7) return <div className="muted">Executed: the proposed values are now in force.</div>;
   if ((p.state === 0 || p.state === 1 || p.state === 4) && lifecycle?.delay)
     return (
-      <div className="muted" data-testid="proposal-delay">
-        Once passed and queued, the timelock waits {durationText(lifecycle.delay.seconds)}
-        {lifecycle.delay.source === "requiredDelay"
-          ? " (the delay these actions require)"
-          : " (its minimum delay)"}{" "}
-        before it can be executed.
+      <div className="muted" data-testid="proposal-delay" data-delay={lifecycle.delay.seconds.toString()}>
+        Once passed and queued, the timelock waits {delayText(lifecycle.delay)} before it can be executed.
       </div>
     );
   return null;
@@ -128,7 +128,7 @@ function ProposalItem({ p, block }: { p: Proposal; block: bigint }) {
           )}
           {p.state === 5 && (
             <button onClick={() => step("execute")} data-testid="execute">
-              Execute{p.eta > 0n ? ` (after ${new Date(Number(p.eta) * 1000).toLocaleString()})` : ""}
+              Execute{p.eta > 0n ? ` (after ${at(p.eta)})` : ""}
             </button>
           )}
         </div>
@@ -154,9 +154,15 @@ export function ProposalList() {
         </ul>
       )}
       {q.data && (
-        <p className="muted">
+        <p className="muted" data-testid="governance-rules">
           Voting starts {q.data.votingDelay.toString()} block(s) after a proposal and lasts{" "}
-          {q.data.votingPeriod.toString()} blocks.
+          {q.data.votingPeriod.toString()} blocks
+          {q.data.lateQuorumExtension > 0n &&
+            `, extended to at least ${q.data.lateQuorumExtension.toString()} blocks after quorum when quorum is reached late`}
+          .{" "}
+          {BigInt(q.data.securityCouncil) === 0n
+            ? "No security council: nobody can cancel a passed proposal before it executes."
+            : `Security council (may cancel any proposal before it executes): ${q.data.securityCouncil}.`}
         </p>
       )}
     </Card>

@@ -1,13 +1,7 @@
 import type { Address } from "viem";
-import {
-  abiFunction,
-  hasFunction,
-  type ContractKey,
-  type KnownContract,
-  type KnownContracts,
-} from "../contracts.js";
+import type { ContractKey, KnownContracts } from "../contracts.js";
 import type { FormatEnv, TokenInfo } from "../env.js";
-import { summaryText, type Field, type Values } from "../fields.js";
+import { rangeProblem, summaryText, type Field, type Values } from "../fields.js";
 import type { ChainReader } from "../reader.js";
 import type { Warning } from "../warnings.js";
 
@@ -45,21 +39,17 @@ export interface CatalogueEntry {
   /** Words a description uses for this change (matched at word starts, case-insensitively). */
   topics: readonly string[];
   fields: readonly Field[];
-  /** A contract change that is being written: the entry is used once the generated ABI has the function. */
-  upcoming?: boolean;
   toArgs(v: Values): readonly unknown[];
   fromArgs(args: readonly unknown[]): Values;
   summary(v: Values, token: TokenInfo): string;
   /** Cross-field rules the contract enforces (the builder refuses; the decoder warns it will revert). */
   validate?(v: Values): string | undefined;
-  /** Values in force now, by field name (undefined: nothing in force, e.g. an asset not listed yet). */
+  /**
+   * Values in force now, by field name (undefined: nothing in force, e.g. an asset not listed yet);
+   * it may add values the checks need that are not fields (e.g. the timelock's minimum delay).
+   */
   current?(c: CurrentContext, v: Values): Promise<Values | undefined>;
   checks?(v: Values, current: Values | undefined, c: CheckContext): Warning[];
-}
-
-/** Whether the deployed contract's ABI has the entry's function (upcoming entries wait for it). */
-export function isAvailable(entry: CatalogueEntry, contracts: KnownContracts): boolean {
-  return hasFunction(contracts[entry.contract].abi, entry.functionName, entry.inputs);
 }
 
 /** "Label value, label value" for the summary of a struct setter. */
@@ -76,20 +66,12 @@ export function structOf(x: unknown): Record<string, unknown> {
   throw new Error(`expected a struct, got ${String(x)}`);
 }
 
-/**
- * One named output of a view, whether the view returns a struct (an object) or several outputs (an
- * array): `settlementParams()` and friends are read by field name, so their order does not matter.
- */
-export function outputNamed(contract: KnownContract, fn: string, result: unknown, name: string): unknown {
-  if (Array.isArray(result)) {
-    const outputs = abiFunction(contract.abi, fn)?.outputs ?? [];
-    const i = outputs.findIndex((o) => o.name === name);
-    if (i >= 0) return result[i];
-    const only = outputs.length === 1 ? (result as unknown[])[0] : undefined;
-    if (only && typeof only === "object") return (only as Record<string, unknown>)[name];
-    return undefined;
+/** The first field whose value is outside its limits (the contract's bounds), in words. */
+export function rangeProblems(fields: readonly Field[], v: Values): string | undefined {
+  for (const f of fields) {
+    const problem = rangeProblem(f, v[f.name]);
+    if (problem) return problem;
   }
-  if (result && typeof result === "object") return (result as Record<string, unknown>)[name];
   return undefined;
 }
 

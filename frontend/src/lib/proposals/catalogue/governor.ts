@@ -1,7 +1,7 @@
 import { addressText } from "../fields.js";
 import { bpsText, exactUnits } from "../units.js";
-import { danger, warning } from "../warnings.js";
-import { big, type CatalogueEntry } from "./entry.js";
+import { danger, info, warning, type Warning } from "../warnings.js";
+import { big, sameAddress, type CatalogueEntry } from "./entry.js";
 import { scalarSetter } from "./scalar.js";
 
 const lowered = (what: string, severity: "danger" | "warning", why: string) => (v: unknown, cur: unknown) => {
@@ -57,9 +57,14 @@ export const governorEntries: CatalogueEntry[] = [
     topics: ["proposal threshold"],
     label: "Proposal threshold",
     kind: { type: "amount", token: "share" },
-    help: "votes an account needs to propose",
+    help: "a fixed minimum of votes to propose; the threshold in force is the larger of this and the share of the supply",
     sentence: (x) => `Set the proposal threshold to ${x}`,
-    current: (c) => c.read("proposalThreshold"),
+    // proposalThreshold() is the larger of the fixed part and the share of the supply: the fixed
+    // part alone is the last ProposalThresholdSet (the constructor emits the first one).
+    current: async (c) => {
+      const events = await c.reader.events(c.contracts.governor, "ProposalThresholdSet", c.fromBlock);
+      return events.at(-1)?.args.newProposalThreshold;
+    },
     checks: (v, cur) =>
       cur !== undefined && big(v) > big(cur)
         ? [
@@ -118,18 +123,108 @@ export const governorEntries: CatalogueEntry[] = [
     title: "Proposal threshold (share of supply)",
     topics: ["proposal threshold"],
     label: "Proposal threshold",
-    kind: { type: "bps", max: 10_000 },
-    upcoming: true,
+    kind: { type: "bps", max: 1_000 },
+    help: "votes needed to propose, as a share of the supply one block before; at most 10 % (MAX_PROPOSAL_THRESHOLD_BPS)",
     sentence: (x) => `Set the proposal threshold to ${x} of the vote supply`,
     current: (c) => c.read("proposalThresholdBps"),
+    validate: (v) =>
+      big(v) > 1_000n
+        ? `the proposal threshold may be at most 10% of the supply (proposed ${bpsText(big(v))})`
+        : undefined,
     checks: (v, cur) =>
-      cur !== undefined && big(v) !== big(cur)
-        ? [
-            warning(
-              "governance-setting",
-              `Changes the votes needed to propose: ${bpsText(big(cur))} → ${bpsText(big(v))} of the supply.`,
-            ),
-          ]
-        : [],
+      cur === undefined || big(v) === big(cur)
+        ? []
+        : big(v) > big(cur)
+          ? [
+              warning(
+                "governance-setting",
+                `Raises the votes needed to propose: ${bpsText(big(cur))} → ${bpsText(big(v))} of the supply; small holders may no longer be able to propose.`,
+              ),
+            ]
+          : [
+              (big(v) === 0n ? danger : warning)(
+                "governance-setting",
+                `Lowers the votes needed to propose: ${bpsText(big(cur))} → ${bpsText(big(v))} of the supply${big(v) === 0n ? ": only the fixed threshold would be left, and anyone could flood governance with proposals" : ""}.`,
+              ),
+            ],
+  }),
+  scalarSetter({
+    contract: "governor",
+    functionName: "setLateQuorumVoteExtension",
+    input: "uint48",
+    group: "Governance",
+    title: "Late-quorum extension",
+    topics: ["late quorum", "late-quorum", "vote extension"],
+    label: "Extension",
+    kind: { type: "blocks", max: 2n ** 48n - 1n },
+    help: "blocks a vote stays open after it reaches quorum late, so others can answer; at most the voting period",
+    sentence: (x) => `Set the late-quorum vote extension to ${x}`,
+    current: (c) => c.read("lateQuorumVoteExtension"),
+    context: async (c) => ({ votingPeriod: await c.read("votingPeriod") }),
+    checks: (v, cur, _c, context) => {
+      const out: Warning[] = [];
+      if (context?.votingPeriod !== undefined && big(v) > big(context.votingPeriod))
+        out.push(
+          warning(
+            "will-revert",
+            `Will fail when executed: the extension may be at most the voting period (${String(context.votingPeriod)} blocks).`,
+          ),
+        );
+      if (cur === undefined) return out;
+      if (big(v) === 0n && big(cur) > 0n)
+        out.push(
+          danger(
+            "governance-setting",
+            "Removes the late-quorum extension: a large holder could vote in the last block and leave nobody time to answer.",
+          ),
+        );
+      else if (big(v) < big(cur))
+        out.push(
+          warning(
+            "governance-setting",
+            `Shortens the late-quorum extension (${String(cur)} → ${String(v)} blocks): less time to answer a vote that reaches quorum late.`,
+          ),
+        );
+      else if (big(v) > big(cur))
+        out.push(
+          warning(
+            "governance-setting",
+            `Lengthens the late-quorum extension (${String(cur)} → ${String(v)} blocks).`,
+          ),
+        );
+      return out;
+    },
+  }),
+  scalarSetter({
+    contract: "governor",
+    functionName: "setProposalGuardian",
+    input: "address",
+    group: "Governance",
+    title: "Security council (proposal guardian)",
+    topics: ["security council", "proposal guardian"],
+    label: "Security council",
+    kind: { type: "address" },
+    help: "may cancel any proposal before it executes; the zero address removes it",
+    sentence: (x) => `Set the security council (proposal guardian) to ${x}`,
+    current: (c) => c.read("proposalGuardian"),
+    checks: (v, cur, c) => {
+      if (cur !== undefined && sameAddress(v, cur))
+        return [info("no-op", `${addressText(c.env, v)} is the security council already.`)];
+      const was = cur !== undefined ? ` (now ${addressText(c.env, cur)})` : "";
+      if (BigInt(String(v)) === 0n)
+        return [
+          danger(
+            "security-council",
+            `Removes the security council${was}: nobody could cancel a passed malicious proposal before it executes (proposers could cancel their own at any stage).`,
+          ),
+        ];
+      const key = c.hasCode(String(v)) === false ? ", an account without code (a single key)" : "";
+      return [
+        danger(
+          "security-council",
+          `Replaces the security council${was} with ${addressText(c.env, v)}${key}: it could cancel any proposal before it executes${c.proposer && sameAddress(v, c.proposer) ? ", and it is the proposer" : ""}.`,
+        ),
+      ];
+    },
   }),
 ];

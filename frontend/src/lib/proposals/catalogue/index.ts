@@ -1,6 +1,5 @@
-import type { KnownContracts } from "../contracts.js";
 import { bondsEntries } from "./bonds.js";
-import { isAvailable, type CatalogueEntry } from "./entry.js";
+import type { CatalogueEntry } from "./entry.js";
 import { governorEntries } from "./governor.js";
 import { policyEntries } from "./policy.js";
 import { registryEntries } from "./registry.js";
@@ -9,7 +8,7 @@ import { timelockEntries } from "./timelock.js";
 import { vaultEntries } from "./vault.js";
 
 export type { CatalogueEntry, CheckContext, CurrentContext } from "./entry.js";
-export { isAvailable } from "./entry.js";
+export { exitPathOf, type ExitPath } from "./exitPath.js";
 
 /** Every governance-controlled setter, one entry each: the builder, decoder and checks read these. */
 export const catalogue: readonly CatalogueEntry[] = [
@@ -21,11 +20,6 @@ export const catalogue: readonly CatalogueEntry[] = [
   ...governorEntries,
   ...timelockEntries,
 ];
-
-/** The entries whose function the deployed contracts have (upcoming ones appear once they do). */
-export function availableEntries(contracts: KnownContracts): CatalogueEntry[] {
-  return catalogue.filter((e) => isAvailable(e, contracts));
-}
 
 /** The entry for `contract.functionName(inputs)`, if it is a governance setter. */
 export function entryFor(

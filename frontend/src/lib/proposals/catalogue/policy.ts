@@ -2,7 +2,7 @@ import { killLevelOf } from "../../words.js";
 import { addressText, displayText, summaryText, text32, type Field } from "../fields.js";
 import { bpsText } from "../units.js";
 import { danger, info, warning, type Warning } from "../warnings.js";
-import { big, listText, sameAddress, structOf, type CatalogueEntry } from "./entry.js";
+import { big, listText, rangeProblems, sameAddress, structOf, type CatalogueEntry } from "./entry.js";
 import type { Hex } from "viem";
 
 const limitFields: Field[] = [
@@ -25,7 +25,12 @@ const limitFields: Field[] = [
     help: "trips Flatten",
   },
   { name: "maxOffchainBps", label: "Max at the venue", kind: { type: "bps", max: 10_000 } },
-  { name: "maxNavChangeBps", label: "Max NAV move per report", kind: { type: "bps", max: 10_000 } },
+  {
+    name: "maxNavChangeBps",
+    label: "Max NAV move per report",
+    kind: { type: "bps", min: 100, max: 10_000 },
+    help: "a larger move waits for confirmation; at least 1 % (MIN_NAV_CHANGE_BPS)",
+  },
   { name: "sizeToleranceBps", label: "Fill size tolerance", kind: { type: "bps", max: 10_000 } },
   { name: "killLevel", label: "Kill switch", kind: { type: "killLevel" } },
 ];
@@ -86,6 +91,7 @@ export const policyEntries: CatalogueEntry[] = [
     summary(v, t) {
       return `Set the risk limits: ${listText(this, v, t)}`;
     },
+    validate: (v) => rangeProblems(limitFields, v),
     current: async (c) => ({ ...structOf(await c.read("limits")) }),
     checks(v, cur, c) {
       if (!cur) return [];

@@ -14,19 +14,20 @@ const powerful: readonly RoleName[] = [
   "CANCELLER_ROLE",
 ];
 
-/** Who should hold each powerful role: the timelock; the Governor for PROPOSER (and CANCELLER, with
- * the guardian as security council); OperatorBonds for SLASHER. Grants to anyone else are a danger. */
+/**
+ * Who should hold each powerful role: the timelock; the Governor for PROPOSER and CANCELLER (the
+ * security council cancels through the Governor, as its proposal guardian, and needs no timelock
+ * role); OperatorBonds for SLASHER. Grants to anyone else are a danger.
+ */
 function expectedHolders(role: RoleName, c: CheckContext): string[] {
   const k = c.env.contracts;
-  const guardians = [...c.env.labels].filter(([, l]) => l.split(", ").includes("guardian")).map(([a]) => a);
   switch (role) {
     case "DEFAULT_ADMIN_ROLE":
     case "GOVERNANCE_ROLE":
       return [k.timelock.address];
     case "PROPOSER_ROLE":
-      return [k.governor.address];
     case "CANCELLER_ROLE":
-      return [k.governor.address, ...guardians];
+      return [k.governor.address];
     case "SLASHER_ROLE":
       return [k.bonds.address];
     default:
@@ -52,7 +53,7 @@ function grantChecks(
     out.push(
       danger(
         role === "CUSTODIAN_ROLE" ? "custody-role" : "powerful-role",
-        `Grants ${role} to ${who}${eoa ? ", an account without code (a single key)" : ""}: ${meaning}.`,
+        `Grants ${role} to ${who}${eoa ? ", an account without code (a single key)" : ""}: ${meaning}.${role === "CANCELLER_ROLE" ? " Only the Governor holds it: the security council cancels through the Governor, as its proposal guardian, and a canceller in the timelock could block every queued change, even one that revokes it." : ""}`,
       ),
     );
   else if (eoa)
@@ -63,10 +64,6 @@ function grantChecks(
       ),
     );
   else out.push(warning("role-grant", `Grants ${role} on ${contract} to ${who}: it ${roleMeaning[role]}.`));
-  if (role === "CANCELLER_ROLE" && c.env.labels.get(account.toLowerCase())?.includes("guardian"))
-    out.push(
-      info("security-council", "The guardian becomes the security council: it can cancel queued operations."),
-    );
   return out;
 }
 
@@ -90,6 +87,13 @@ function revokeChecks(
     ];
   if (role === "PROPOSER_ROLE" && sameAddress(account, k.governor.address))
     return [danger("governance-lockout", "The Governor could no longer queue proposals in the timelock.")];
+  if (role === "CANCELLER_ROLE" && sameAddress(account, k.governor.address))
+    return [
+      danger(
+        "governance-lockout",
+        "The Governor could no longer cancel timelock operations: neither the security council nor a proposer could stop a queued proposal.",
+      ),
+    ];
   if (
     role === "BREAKER_ROLE" &&
     (sameAddress(account, k.vault.address) || sameAddress(account, k.ledger.address))

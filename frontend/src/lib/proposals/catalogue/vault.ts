@@ -1,11 +1,18 @@
-import { summaryText } from "../fields.js";
+import { addressText, displayText, lowerFirst, summaryText, type Field, type Values } from "../fields.js";
 import { bpsText, durationText } from "../units.js";
 import { danger, info, warning, type Warning } from "../warnings.js";
-import { addressText } from "../fields.js";
-import { big, outputNamed, sameAddress, structOf, type CatalogueEntry, type CheckContext } from "./entry.js";
+import {
+  big,
+  rangeProblems,
+  sameAddress,
+  structOf,
+  type CatalogueEntry,
+  type CheckContext,
+} from "./entry.js";
+import { exitPathOf, readSchedule } from "./exitPath.js";
 import { scalarSetter } from "./scalar.js";
 
-const U256 = 2n ** 256n - 1n;
+const DAY = 86_400n;
 const feeFields = ["managementBps", "performanceBps", "operatorShareBps"] as const;
 
 function feeChecks(v: Record<string, unknown>, cur: Record<string, unknown> | undefined, c: CheckContext) {
@@ -41,6 +48,130 @@ function feeChecks(v: Record<string, unknown>, cur: Record<string, unknown> | un
   return out;
 }
 
+/** `SigilVault.Schedule`, in its field order, with the contract's bounds (MIN_/MAX_ constants). */
+const scheduleFields: Field[] = [
+  {
+    name: "epochDuration",
+    label: "Epoch duration",
+    kind: { type: "seconds", min: 1n, max: 7n * DAY },
+    help: "from a settlement to the next cut-off; requests after the cut-off join the next epoch (longer = slower exits); 1 s to 7 days",
+  },
+  {
+    name: "maxNavAge",
+    label: "Max NAV age",
+    kind: { type: "seconds", min: 60n, max: DAY },
+    help: "the oldest valuation a settlement accepts (longer = looser); 1 min to 1 day",
+  },
+  {
+    name: "navConfirmDelay",
+    label: "NAV confirmation delay",
+    kind: { type: "seconds", max: 7n * DAY },
+    help: "how long a NAV change beyond the policy's bound waits before a second report may confirm it (shorter = looser); at most 7 days",
+  },
+  {
+    name: "navTtl",
+    label: "NAV lifetime",
+    kind: { type: "seconds", min: 1n, max: 30n * DAY },
+    help: "a settled NAV stays fresh for new deposits this long (longer = looser); 1 s to 30 days",
+  },
+  {
+    name: "riskWindow",
+    label: "Risk window",
+    kind: { type: "seconds", min: 7n, max: 30n * DAY },
+    help: "trailing window of the NAV-change bound and of the daily-loss breaker (shorter = looser); 7 s to 30 days",
+  },
+];
+
+/** Per field: which way loosens, and what loosening it means for holders. */
+const scheduleLoosening: Record<string, { when: "longer" | "shorter"; what: string }> = {
+  epochDuration: { when: "longer", what: "exits wait longer for the epoch's cut-off" },
+  maxNavAge: { when: "longer", what: "a settlement may be priced on an older valuation" },
+  navConfirmDelay: {
+    when: "shorter",
+    what: "a NAV change beyond the policy's bound can be confirmed sooner by a second report",
+  },
+  navTtl: { when: "longer", what: "new deposits may be priced on an older valuation" },
+  riskWindow: {
+    when: "shorter",
+    what: "the NAV-change bound and the daily-loss breaker look back over less time, so losses spread over longer escape them",
+  },
+};
+
+function scheduleChecks(v: Values, cur: Values | undefined, c: CheckContext): Warning[] {
+  if (!cur) return [];
+  const out: Warning[] = [];
+  const changed = scheduleFields.filter((f) => big(v[f.name]) !== big(cur[f.name]));
+  if (!changed.length) return [info("no-op", "The schedule is already this: nothing changes.")];
+  for (const f of changed) {
+    const rule = scheduleLoosening[f.name]!;
+    const longer = big(v[f.name]) > big(cur[f.name]);
+    if (longer === (rule.when === "longer"))
+      out.push(
+        warning(
+          "loosening",
+          `${rule.when === "longer" ? "Lengthens" : "Shortens"} the ${lowerFirst(f.label)} (${displayText(f.kind, cur[f.name], c.env)} → ${displayText(f.kind, v[f.name], c.env)}): ${rule.what}.`,
+        ),
+      );
+  }
+  if (changed.some((f) => f.name === "riskWindow"))
+    out.push(
+      warning(
+        "window-reset",
+        "Changing the risk window restarts it: the NAV moves of the current window are forgotten, so the NAV-change bound and the daily-loss breaker start again from the last settled NAV.",
+      ),
+    );
+  if (cur.minDelay !== undefined) {
+    const minDelay = big(cur.minDelay);
+    const before = exitPathOf(cur.epochDuration, cur.maxNavAge, c.env);
+    const after = exitPathOf(v.epochDuration, v.maxNavAge, c.env);
+    if (after.seconds > minDelay)
+      out.push(
+        (after.seconds > before.seconds ? danger : warning)(
+          "exit-path",
+          `A holder's exit would take longer than the timelock's minimum delay: ${durationText(after.seconds)} (${after.parts}) against ${durationText(minDelay)}${after.seconds > before.seconds ? `, up from ${durationText(before.seconds)}` : ""}. A change queued later could take effect before holders who disagree can leave.`,
+        ),
+      );
+  }
+  return out;
+}
+
+const scheduleEntry: CatalogueEntry = {
+  id: "vault.setSchedule",
+  contract: "vault",
+  functionName: "setSchedule",
+  inputs: ["(uint32,uint32,uint32,uint32,uint32)"],
+  group: "Vault",
+  title: "Epoch and NAV schedule",
+  topics: [
+    "schedule",
+    "epoch",
+    "cut-off",
+    "nav age",
+    "confirmation delay",
+    "nav lifetime",
+    "nav ttl",
+    "lifetime",
+    "risk window",
+  ],
+  fields: scheduleFields,
+  toArgs: (v) => [Object.fromEntries(scheduleFields.map((f) => [f.name, v[f.name]]))],
+  fromArgs: (args) => {
+    const s = structOf(args[0]);
+    return Object.fromEntries(scheduleFields.map((f) => [f.name, s[f.name]]));
+  },
+  summary: (v) =>
+    `Set the vault schedule: epoch duration ${durationText(big(v.epochDuration))}, max NAV age ${durationText(big(v.maxNavAge))}, NAV confirmation delay ${durationText(big(v.navConfirmDelay))}, NAV lifetime ${durationText(big(v.navTtl))}, risk window ${durationText(big(v.riskWindow))}`,
+  validate: (v) => rangeProblems(scheduleFields, v),
+  async current(c) {
+    const [s, minDelay] = await Promise.all([
+      readSchedule(c),
+      c.reader.read(c.contracts.timelock, "getMinDelay"),
+    ]);
+    return { ...s, minDelay };
+  },
+  checks: scheduleChecks,
+};
+
 /** SigilVault setters held by governance. */
 export const vaultEntries: CatalogueEntry[] = [
   scalarSetter({
@@ -52,7 +183,7 @@ export const vaultEntries: CatalogueEntry[] = [
     topics: ["cap"],
     label: "New cap",
     kind: { type: "amount", token: "asset" },
-    help: "Maximum total assets, pending deposits included",
+    help: "maximum total assets; at a settlement, deposits beyond it are accepted pro rata and the rest refunded",
     sentence: (x) => `Set the vault cap to ${x}`,
     current: async (c) => ((await c.read("parameters")) as readonly unknown[])[0],
   }),
@@ -104,28 +235,7 @@ export const vaultEntries: CatalogueEntry[] = [
     current: async (c) => ({ ...structOf(await c.read("fees")) }),
     checks: feeChecks,
   },
-  scalarSetter({
-    contract: "vault",
-    functionName: "setNavTtl",
-    input: "uint256",
-    group: "Vault",
-    title: "NAV lifetime",
-    topics: ["nav lifetime", "nav ttl", "lifetime", "ttl"],
-    label: "NAV lifetime",
-    kind: { type: "seconds", max: U256 },
-    help: "how long a NAV report stays fresh; e.g. 2 days",
-    sentence: (x) => `Set the NAV lifetime to ${x}`,
-    current: async (c) => ((await c.read("parameters")) as readonly unknown[])[1],
-    checks: (v, cur) =>
-      cur !== undefined && big(v) > big(cur)
-        ? [
-            warning(
-              "loosening",
-              `A NAV report stays fresh longer (${durationText(big(cur))} → ${durationText(big(v))}): requests may be priced on an older valuation.`,
-            ),
-          ]
-        : [],
-  }),
+  scheduleEntry,
   scalarSetter({
     contract: "vault",
     functionName: "setOperatorRewards",
@@ -169,27 +279,4 @@ export const vaultEntries: CatalogueEntry[] = [
     checks: (_v, cur) =>
       cur?.paused === false ? [info("no-op", "Deposits are open already: this changes nothing now.")] : [],
   },
-  ...(
-    [
-      ["setEpochDuration", "Epoch duration", ["epoch"], "epochDuration"],
-      ["setMaxNavAge", "Maximum NAV age", ["nav age", "max nav age"], "maxNavAge"],
-      ["setNavConfirmDelay", "NAV confirmation delay", ["confirm", "confirmation"], "navConfirmDelay"],
-      ["setRiskWindow", "Risk window", ["risk window"], "riskWindow"],
-    ] as const
-  ).map(([fn, title, topics, field]) =>
-    scalarSetter({
-      contract: "vault",
-      functionName: fn,
-      input: "uint256",
-      group: "Vault settlement",
-      title,
-      topics,
-      label: title,
-      kind: { type: "seconds", max: U256 },
-      upcoming: true,
-      sentence: (x) => `Set the ${title.toLowerCase()} to ${x}`,
-      current: async (c) =>
-        outputNamed(c.contracts.vault, "settlementParams", await c.read("settlementParams"), field),
-    }),
-  ),
 ];
