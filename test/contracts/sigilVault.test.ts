@@ -1552,10 +1552,8 @@ describe("SigilVault", () => {
       expect(await pendingRedeem(c, alice.address)).to.equal(10n ** 15n);
       expect(await pendingTotals(c)).to.deep.equal([0n, 10n ** 15n]);
       const [requests, redeems] = await c.book.requestsOf(alice.address);
-      expect(requests.map((r: { toObject(): unknown }) => r.toObject())).to.deep.equal([
-        { amount: 0n, batch: 0n },
-        { amount: 0n, batch: 0n },
-      ]);
+      // Her claimed deposit left its slot empty (an emptied slot may keep its epoch).
+      expect(requests.map((r: { amount: bigint }) => r.amount)).to.deep.equal([0n, 0n]);
       expect(redeems[0].toObject()).to.deep.equal({ amount: 10n ** 15n, batch: 2n });
       await settleNav(c, USD(10_200)); // +1,200 USD on 12,000 USD: price up 10%
       const owed = assetsFor(10n ** 15n, USD(13_200), 12n * 10n ** 15n);
