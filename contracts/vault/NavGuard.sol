@@ -29,7 +29,7 @@ contract NavGuard {
 
     /// @notice What the vault should do with a report.
     enum Verdict {
-        Book, // within the bound of every index in the window (or nothing to compare with)
+        Book, // within the bound of every index in the window
         Confirm, // beyond the bound, but confirms the pending change: book it and restart the window
         Reject // beyond the bound: not booked; it is (or agrees with) the pending change
     }
@@ -83,11 +83,14 @@ contract NavGuard {
     address public immutable vault;
     IOracleRegistry public immutable registry;
 
-    /// @dev Bucket layout: generation (32) | bucket id (32) | min index (96) | max index (96).
+    /// @dev Bucket layout: generation (32) | last write, seconds (32) | min index (96) | max index (96).
+    /// A bucket is in the window when its last write is within `_window` seconds; eight buckets of
+    /// window/7 are never reused before that.
     uint256[BUCKETS] private _buckets;
     Pending private _pending;
     uint32 private _generation;
     uint32 private _width; // seconds per bucket
+    uint32 private _window; // seconds the window spans
     /// @notice The NAV index after the last booked report (1e18 at the start).
     uint256 public index;
 
@@ -96,7 +99,7 @@ contract NavGuard {
     constructor(IOracleRegistry registry_, uint256 window_) {
         vault = msg.sender;
         registry = registry_;
-        _width = _widthOf(window_);
+        _setWindow(window_);
         index = INDEX_ONE;
     }
 
@@ -145,45 +148,60 @@ contract NavGuard {
         if (ctx.supply == 0) return a; // no holders: nothing to protect, book it (verdict Book)
         uint256 windowMax;
         (a.verdict, windowMax, a.confirmableAt) = _judge(a.index, n.timestamp, report.sequence, ctx);
-        if (windowMax > a.index) a.lossBps = Math.mulDiv(windowMax - a.index, Units.BPS, windowMax);
+        // Rounded up, so "more than the limit" holds for any loss beyond it, however slight.
+        if (windowMax > a.index)
+            a.lossBps = Math.mulDiv(windowMax - a.index, Units.BPS, windowMax, Math.Rounding.Ceil);
     }
 
-    /// @notice Record a booked report: its index becomes the guard's and joins the window.
+    /// @notice Record a booked report: its index becomes the guard's and joins the window, together with
+    /// the index it replaces (in force until this valuation), so a loss is measured from the last value
+    /// in force within the window, however long ago it was booked.
     /// @param newIndex The index the report implied.
     /// @param timestamp Its valuation time.
     /// @param reset Restart the window from it (no holders before, or a confirmed change beyond the bound).
     function record(uint256 newIndex, uint64 timestamp, bool reset) external onlyVault {
+        uint256 previous = index;
         index = newIndex;
-        if (reset) _reset(newIndex, timestamp);
-        _write(newIndex, timestamp);
+        if (reset) {
+            _reset(newIndex, timestamp);
+            previous = newIndex;
+        }
+        _write(
+            previous < newIndex ? previous : newIndex,
+            previous > newIndex ? previous : newIndex,
+            timestamp
+        );
     }
 
     /// @notice Change the window length; the window restarts from the current index.
     /// @param window_ New window in seconds.
     /// @param timestamp The last settled valuation time.
     function setWindow(uint256 window_, uint64 timestamp) external onlyVault {
-        _width = _widthOf(window_);
+        _setWindow(window_);
         _reset(index, timestamp);
-        _write(index, timestamp);
+        _write(index, index, timestamp);
     }
 
-    /// @notice Lowest and highest index of the window ending at `timestamp` (0, 0 when empty).
+    /// @notice Lowest and highest index of the window ending at `timestamp`. The last booked index is in
+    /// force until another report replaces it, so it always counts, however long ago it was booked: a
+    /// quiet window (an oracle outage, or only rejected reports) never leaves a report unjudged. Each
+    /// booking also writes the index it replaced, so the window holds every value in force within it.
     function range(uint64 timestamp) public view returns (uint256 windowMin, uint256 windowMax) {
-        uint256 id = uint256(timestamp) / _width;
+        uint256 start = timestamp > _window ? timestamp - _window : 0;
         uint32 gen = _generation;
-        windowMin = INDEX_MAX;
+        windowMin = index;
+        windowMax = index;
         for (uint256 i = 0; i < BUCKETS; ++i) {
             uint256 b = _buckets[i];
             if (uint32(b >> 224) != gen) continue;
-            uint256 bid = uint32(b >> 192);
-            // Buckets of the last BUCKETS widths (the current one included) are in the window.
-            if (bid > id || id - bid >= BUCKETS) continue;
+            uint256 written = uint32(b >> 192);
+            // Values in force at some time within the window: those written since its start.
+            if (written < start || written > timestamp) continue;
             uint256 lo = uint96(b >> 96);
             uint256 hi = uint96(b);
             if (lo < windowMin) windowMin = lo;
             if (hi > windowMax) windowMax = hi;
         }
-        if (windowMax == 0) windowMin = 0;
     }
 
     /// @notice The change waiting for confirmation (all zero when none).
@@ -191,12 +209,12 @@ contract NavGuard {
         return _pending;
     }
 
-    /// @notice Seconds per bucket and the span of the buckets in view (at least the risk window).
-    function window() external view returns (uint256 bucketSeconds, uint256 spanSeconds) {
-        return (_width, uint256(_width) * BUCKETS);
+    /// @notice Seconds per bucket and the risk window in seconds.
+    function window() external view returns (uint256 bucketSeconds, uint256 windowSeconds) {
+        return (_width, _window);
     }
 
-    /// @dev Within the bound of every index of the window → Book; agreeing with a pending change at
+    /// @dev Within the bound of every index of the window (the last booked one included) → Book; agreeing with a pending change at
     /// least `confirmDelay` old → Confirm; otherwise Reject (and it becomes the pending change unless it
     /// agrees with it).
     function _judge(
@@ -207,7 +225,7 @@ contract NavGuard {
     ) private returns (Verdict verdict, uint256 windowMax, uint64 confirmableAt) {
         uint256 windowMin;
         (windowMin, windowMax) = range(timestamp);
-        if (windowMax == 0 || _within(candidate, windowMin, windowMax, ctx.boundBps)) {
+        if (_within(candidate, windowMin, windowMax, ctx.boundBps)) {
             if (_pending.timestamp != 0) delete _pending;
             return (Verdict.Book, windowMax, 0);
         }
@@ -230,35 +248,35 @@ contract NavGuard {
         return x * Units.BPS <= lo * (Units.BPS + boundBps) && x * Units.BPS >= hi * (Units.BPS - boundBps);
     }
 
-    function _write(uint256 x, uint64 timestamp) private {
+    function _write(uint256 lo, uint256 hi, uint64 timestamp) private {
         uint256 id = uint256(timestamp) / _width;
         uint256 slot = id % BUCKETS;
         uint256 b = _buckets[slot];
         uint32 gen = _generation;
-        uint256 lo = x;
-        uint256 hi = x;
-        if (uint32(b >> 224) == gen && uint32(b >> 192) == uint32(id)) {
+        uint256 written = uint32(b >> 192);
+        if (uint32(b >> 224) == gen && written / _width == id) {
             uint256 oldLo = uint96(b >> 96);
             uint256 oldHi = uint96(b);
             if (oldLo < lo) lo = oldLo;
             if (oldHi > hi) hi = oldHi;
         }
-        _buckets[slot] = (uint256(gen) << 224) | (uint256(uint32(id)) << 192) | (lo << 96) | hi;
+        uint256 at = timestamp > written ? timestamp : written;
+        _buckets[slot] = (uint256(gen) << 224) | (uint256(uint32(at)) << 192) | (lo << 96) | hi;
     }
 
     function _reset(uint256 x, uint64 timestamp) private {
         uint32 gen = _generation + 1;
         _generation = gen;
         delete _pending;
-        emit NavWindowReset(gen, x, timestamp, uint256(_width) * BUCKETS);
+        emit NavWindowReset(gen, x, timestamp, _window);
     }
 
-    /// @dev Eight buckets of window/7 (rounded up): the oldest bucket still in view starts at least a
-    /// whole window back, so the window errs on the long (strict) side.
-    function _widthOf(uint256 window_) private pure returns (uint32) {
-        uint256 w = (window_ + BUCKETS - 2) / (BUCKETS - 1);
-        if (window_ == 0 || w > type(uint32).max) revert NavGuardInvalidWindow(window_);
-        return uint32(w);
+    /// @dev Eight buckets of window/7 (rounded up) span more than the window, so a bucket written within
+    /// it is never reused while it still counts.
+    function _setWindow(uint256 window_) private {
+        if (window_ == 0 || window_ > type(uint32).max) revert NavGuardInvalidWindow(window_);
+        _window = uint32(window_);
+        _width = uint32((window_ + BUCKETS - 2) / (BUCKETS - 1));
     }
 
     /// @dev An index beyond 96 bits (a 10^10-fold rise) saturates rather than reverting settlement.

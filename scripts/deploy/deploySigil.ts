@@ -89,20 +89,21 @@ export interface Deployment {
 }
 
 /**
- * The longest wait between a holder asking to exit and holding its assets: its request waits for the
- * epoch's cut-off, the epoch settles with a report at most `maxNavAge` old, and if idle assets do not
- * cover it the custodian returns funds from the venue. The timelock must be at least this long, so
+ * The longest wait between a holder asking to exit and holding its assets: a request made just after a
+ * cut-off waits for that epoch's settlement (a report valued after the cut-off, at most `maxNavAge`
+ * old), then a whole epoch to the next cut-off and that epoch's settlement; if idle assets do not
+ * cover it, the custodian returns funds from the venue. The timelock must be at least this long, so
  * holders who disagree with a queued change can leave before it takes effect.
  */
 export function exitPathSeconds(o: Pick<DeployOptions, "vault" | "custody">): number {
   const s = o.vault.schedule;
-  return s.epochDurationSeconds + s.maxNavAgeSeconds + o.custody.returnWithinSeconds;
+  return s.epochDurationSeconds + 2 * s.maxNavAgeSeconds + o.custody.returnWithinSeconds;
 }
 
 /**
  * Defaults for a real network (mainnet or a testnet at real speed), with ~12 s blocks. Epochs settle
  * daily; a NAV report must be at most an hour old; the custodian returns funds within two days; so the
- * exit path is at most 1 d + 1 h + 2 d and the timelock waits 4 days (roles, the oracle set, fees
+ * exit path is at most 1 d + 2 × 1 h + 2 d and the timelock waits 4 days (roles, the oracle set, fees
  * and governance settings: 8 days). Proposing needs 1 % of the supply, a vote 20 % quorum over three
  * days after a one-day delay, extended by a day when quorum comes late; the guardian, as security
  * council, can cancel any proposal before it executes.
@@ -134,7 +135,7 @@ export const realNetworkGovernance = {
 /**
  * Defaults for a local network: three operators 2-of-3, ten assets, conservative limits. Governance has
  * the same shape and checks as on a real network, on a local clock: minutes instead of days (the
- * exit path is 1 min epochs + 5 min NAV age + 10 min custody return = 16 min; the timelock waits
+ * exit path is 1 min epochs + 2 × 5 min NAV age + 10 min custody return = 21 min; the timelock waits
  * 1 hour, sensitive operations 2 hours), 20 % quorum, 1 % to propose.
  */
 export function localDeployOptions(accounts: string[]): DeployOptions {

@@ -1216,13 +1216,13 @@ describe("SigilVault", () => {
       const guard = await navGuardOf(c);
       // 10% of 10,000 USD exactly: not beyond the limit.
       let index = navIndex(INDEX_ONE, USD(9_000), USD(10_000));
-      expect(lossBps(INDEX_ONE, index)).to.equal(999n);
+      expect(lossBps(INDEX_ONE, index)).to.equal(1_000n);
       await expect(settleNav(c, USD(7_000))).not.to.emit(c.policy, "KillLevelChanged");
       expect(await c.policy.killLevel()).to.equal(KILL.Normal);
       expect(await guard.index()).to.equal(index);
-      // The guard measures the loss in whole basis points (rounded down) below the window's high (1e18,
-      // the start): 2 bps more of the start is beyond the limit.
-      const next = USD(9_000) - USD(2);
+      // The guard measures the loss below the window's high (1e18, the start) rounded up to a basis
+      // point, so one unit of the asset more is beyond the limit.
+      const next = USD(9_000) - 1n;
       index = navIndex(index, next, USD(9_000));
       expect(lossBps(INDEX_ONE, index)).to.equal(1_001n);
       await expect(settleNav(c, next - USD(2_000)))
@@ -1476,8 +1476,9 @@ describe("SigilVault", () => {
       const guard = await navGuardOf(c);
       await expect(c.vault.setSchedule({ ...deployedSchedule(c), epochDuration: 3_600n, riskWindow: 7_000n }))
         .to.emit(guard, "NavWindowReset")
-        .withArgs(1n, INDEX_ONE, 0n, 8n * 1_000n);
-      expect(await guard.window()).to.deep.equal([1_000n, 8_000n]);
+        .withArgs(1n, INDEX_ONE, 0n, 7_000n);
+      // Eight buckets of window/7: a bucket written within the window is never reused while it counts.
+      expect(await guard.window()).to.deep.equal([1_000n, 7_000n]);
       expect((await epochState(c))[1]).to.equal(cutoff);
       const settledAt = await minedAt(c, settleNav(c));
       expect(await epochState(c)).to.deep.equal([2n, settledAt + 3_600n]);

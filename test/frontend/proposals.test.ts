@@ -618,12 +618,12 @@ describe("dApp proposal decoder", () => {
       expect(codes(same)).to.include("no-op");
     });
 
-    it("a danger when the exit path (epoch + NAV age + custodian's return) would outlast the timelock's minimum delay", async () => {
+    it("a danger when the exit path (epoch + 2 × NAV age + custodian's return) would outlast the timelock's minimum delay", async () => {
       const r = await review({ epochDuration: "1 h" });
       const w = r.actions[0]!.warnings.find((x) => x.code === "exit-path")!;
       expect(w.severity).to.equal("danger");
       expect(w.message).to.contain(
-        "1 h 15 min (epoch 1 h + NAV age 5 min + custodian's return 10 min) against 1 h, up from 16 min",
+        "1 h 20 min (epoch 1 h + 2 × NAV age 5 min + custodian's return 10 min) against 1 h, up from 21 min",
       );
       // Without the custodian's return time in the deployment file, it is counted as 0, and said so.
       const unknown = await review({ epochDuration: "1 h" }, envOf({ custodyReturnSeconds: undefined }));

@@ -185,7 +185,8 @@ export function proRataClaim(
 
 /** Basis points by which `index` is below `high` (rounded down; 0 when not below). */
 export function lossBps(high: bigint, index: bigint): bigint {
-  return high > index ? ((high - index) * BPS) / high : 0n;
+  // Rounded up: any loss beyond the limit, however slight, is more than the limit.
+  return high > index ? ((high - index) * BPS + high - 1n) / high : 0n;
 }
 
 export const INDEX_ONE = 10n ** 18n;

@@ -31,9 +31,10 @@ export interface ExitPath {
 }
 
 /**
- * The longest wait between asking to exit and holding the assets: the request waits for the epoch's
- * cut-off (`epochDuration`), the epoch settles on a valuation at most `maxNavAge` old, and the
- * custodian returns funds from the venue within its commitment. The timelock's minimum delay must
+ * The longest wait between asking to exit and holding the assets (as `exitPathSeconds` in
+ * scripts/deploy/deploySigil.ts): a request made just after a cut-off waits for that epoch's settlement
+ * (a valuation at most `maxNavAge` old), a whole epoch (`epochDuration`) to the next cut-off and that
+ * epoch's settlement, and the custodian's return of funds from the venue within its commitment. The timelock's minimum delay must
  * be at least this, so holders who disagree with a queued change can leave before it applies. The
  * custodian's return time comes from the deployment file; when unknown it is counted as 0 (said so).
  */
@@ -42,7 +43,7 @@ export function exitPathOf(epochDuration: unknown, maxNavAge: unknown, env: Form
   const e = big(epochDuration);
   const a = big(maxNavAge);
   return {
-    seconds: e + a + (custody ?? 0n),
-    parts: `epoch ${durationText(e)} + NAV age ${durationText(a)} + custodian's return ${custody !== undefined ? durationText(custody) : "not known (counted as 0: the deployment file has no custody.returnWithinSeconds)"}`,
+    seconds: e + 2n * a + (custody ?? 0n),
+    parts: `epoch ${durationText(e)} + 2 × NAV age ${durationText(a)} + custodian's return ${custody !== undefined ? durationText(custody) : "not known (counted as 0: the deployment file has no custody.returnWithinSeconds)"}`,
   };
 }
