@@ -110,9 +110,7 @@ export function PositionCard() {
             p.depositRefund +
             p.pendingRedeem +
             p.claimableRedeemAssets ===
-            0n && (
-            <li className="muted">No open requests.</li>
-          )}
+            0n && <li className="muted">No open requests.</li>}
         </ul>
       </>
     );
