@@ -79,7 +79,8 @@ library ReportTypes {
         "Fill(uint8 asset,int128 quantityE8,uint64 priceE8,uint64 feeE8,bytes32 orderRef,uint64 timestamp)";
     bytes internal constant EXECUTION_TYPE = "Execution(uint64 signalSequence,Fill[] fills)";
     bytes internal constant NAV_TYPE =
-        "Nav(uint64 epoch,address vault,uint256 venueEquity,uint256 custodySent,uint256 custodyReturned,uint64 timestamp,bytes32 venueSnapshotHash)";
+        "Nav(uint64 epoch,address vault,uint256 venueEquity,uint256 custodySent,uint256 custodyReturned,"
+        "uint64 timestamp,bytes32 venueSnapshotHash)";
 
     bytes32 internal constant SIGNAL_TYPEHASH = keccak256(SIGNAL_TYPE);
     bytes32 internal constant FILL_TYPEHASH = keccak256(FILL_TYPE);

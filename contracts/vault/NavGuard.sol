@@ -214,9 +214,9 @@ contract NavGuard {
         return (_width, _window);
     }
 
-    /// @dev Within the bound of every index of the window (the last booked one included) → Book; agreeing with a pending change at
-    /// least `confirmDelay` old → Confirm; otherwise Reject (and it becomes the pending change unless it
-    /// agrees with it).
+    /// @dev Within the bound of every index of the window (the last booked one included) → Book;
+    /// agreeing with a pending change at least `confirmDelay` old → Confirm; otherwise Reject (and it
+    /// becomes the pending change unless it agrees with it).
     function _judge(
         uint256 candidate,
         uint64 timestamp,

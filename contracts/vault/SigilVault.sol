@@ -3,7 +3,6 @@ pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
@@ -415,7 +414,31 @@ contract SigilVault is
                 policy.tripBreaker(IRiskPolicy.KillLevel.ReduceOnly, "daily-loss");
             _checkDrawdown(pps, limits);
         }
-        EpochBook.Outcome memory o = epochBook.settle(
+        EpochBook.Outcome memory o = _fulfil(epoch, assets, supply);
+        uint256 newAssets = totalAssets();
+        _nav = NavState({totalAssets: newAssets.toUint128(), timestamp: navTimestamp, sequence: sequence});
+        navGuard.record(a.index, navTimestamp, noHolders || a.verdict == NavGuard.Verdict.Confirm);
+        emit EpochSettled(
+            epoch,
+            sequence,
+            a.reportHash,
+            newAssets,
+            totalSupply(),
+            pps,
+            o.depositAssets,
+            o.depositShares,
+            o.redeemShares,
+            o.redeemAssets
+        );
+    }
+
+    /// @dev The epoch's requests at the settlement price: shares minted and burnt, assets owed.
+    function _fulfil(
+        uint64 epoch,
+        uint256 assets,
+        uint256 supply
+    ) private returns (EpochBook.Outcome memory o) {
+        o = epochBook.settle(
             EpochBook.Price({
                 assets: assets,
                 supply: supply,
@@ -441,21 +464,6 @@ contract SigilVault is
                 _idleAssets() + o.redeemAssets
             );
         }
-        uint256 newAssets = totalAssets();
-        _nav = NavState({totalAssets: newAssets.toUint128(), timestamp: navTimestamp, sequence: sequence});
-        navGuard.record(a.index, navTimestamp, noHolders || a.verdict == NavGuard.Verdict.Confirm);
-        emit EpochSettled(
-            epoch,
-            sequence,
-            a.reportHash,
-            newAssets,
-            totalSupply(),
-            pps,
-            o.depositAssets,
-            o.depositShares,
-            o.redeemShares,
-            o.redeemAssets
-        );
     }
 
     function _takeFees(uint64 epoch, uint64 navTimestamp) private {
