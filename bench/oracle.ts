@@ -13,12 +13,24 @@ import { startLocalNode } from "../offchain/devchain/localNode.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hexlify, type JsonRpcProvider, keccak256, parseEther, randomBytes, toUtf8Bytes } from "ethers";
+import {
+  hexlify,
+  type JsonRpcProvider,
+  keccak256,
+  parseEther,
+  randomBytes,
+  toUtf8Bytes,
+  Wallet,
+} from "ethers";
 import { network } from "hardhat";
 import { deploySigil, localDeployOptions } from "../scripts/deploy/deploySigil.js";
+import { proposalAuthDomain } from "../offchain/protocol/proposalAuth.js";
+import { ProposalSigner } from "../offchain/protocol/ProposalSigner.js";
+import { Stream } from "../offchain/protocol/reportTypes.js";
 import { packTargets } from "../offchain/protocol/targets.js";
 import { priceToE8 } from "../offchain/protocol/units.js";
 import { parseDeployment } from "../oracle/chain/SigilDeployment.js";
+import { defaultProposalAuthLimits } from "../oracle/auth/ProposalAuthenticator.js";
 import { defaultCheckLimits } from "../oracle/checks/ProposalChecker.js";
 import { OracleNode } from "../oracle/node/OracleNode.js";
 import { reportToJson } from "../oracle/proposals/reportSchemas.js";
@@ -44,6 +56,8 @@ function percentile(xs: number[], p: number): number {
 
 interface Cluster {
   nodes: OracleNode[];
+  /** The engine: every proposal is signed, one envelope per node, as in production. */
+  engine: ProposalSigner;
   providers: JsonRpcProvider[];
   ledger: Awaited<ReturnType<typeof deploySigil>>["ledger"];
   registry: Awaited<ReturnType<typeof deploySigil>>["registry"];
@@ -69,6 +83,10 @@ async function startCluster(chainUrl: string, n: number, dir: string): Promise<C
   const deployment = parseDeployment(c.deployment);
   const venue = new InMemoryVenue({ prices: PRICES });
   const deploymentId = `bench-${n}-${hexlify(randomBytes(4)).slice(2)}`;
+  const engine = new ProposalSigner(
+    Wallet.createRandom(),
+    proposalAuthDomain(BigInt(deployment.chainId), deployment.registry),
+  );
   const providers: JsonRpcProvider[] = [];
   const nodes: OracleNode[] = [];
   for (const [i, wallet] of ops.entries()) {
@@ -85,6 +103,7 @@ async function startCluster(chainUrl: string, n: number, dir: string): Promise<C
         dataDir: join(dir, `n${n}-node${i}`),
         // The automined chain runs ahead of the wall clock (one second per block), so allow long deadlines.
         checks: { ...defaultCheckLimits, maxDeadlineSeconds: 86_400 },
+        auth: { engines: [engine.address], ...defaultProposalAuthLimits },
         send: {
           stuckAfterMs: 10_000,
           feeBumpPercent: 25,
@@ -105,7 +124,7 @@ async function startCluster(chainUrl: string, n: number, dir: string): Promise<C
       await (await agg.setAnswer(PRICES[i]![1])).wait();
     }
   };
-  return { nodes, providers, ledger: c.ledger, registry: c.registry, chainTime, refreshFeeds };
+  return { nodes, engine, providers, ledger: c.ledger, registry: c.registry, chainTime, refreshFeeds };
 }
 
 async function propose(cl: Cluster, seq: bigint, digest: string): Promise<void> {
@@ -125,23 +144,16 @@ async function propose(cl: Cluster, seq: bigint, digest: string): Promise<void> 
       targets: packTargets(weights),
     },
   };
-  const body = JSON.stringify({
+  const body = {
     report: reportToJson(report),
     context: {
       inputSnapshotRef: `snapshot://${seq}`,
       referencePrices: weights.map(([a]) => ({ asset: a, priceE8: PRICES[a]![1].toString() })),
     },
-  });
-  const res = await Promise.all(
-    cl.nodes.map((nd) =>
-      fetch(`${nd.url}/v1/proposals/signal`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-      }),
-    ),
-  );
-  for (const r of res) if (r.status !== 200) throw new Error(`proposal ${seq} refused: ${await r.text()}`);
+  };
+  const res = await cl.engine.postAll(cl.nodes, Stream.Signal, body);
+  for (const r of res)
+    if (r.status !== 200) throw new Error(`proposal ${seq} refused: ${JSON.stringify(r.body)}`);
 }
 
 /** Track acceptance times by polling the ledger's sequence (5 ms resolution). */

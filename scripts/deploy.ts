@@ -6,11 +6,19 @@
  *   SIGIL_RPC_URL=... SIGIL_DEPLOYER_KEY=... npx hardhat run scripts/deploy.ts --network rpc
  *
  * Optional: SIGIL_DEPLOY_CONFIG=path/to/options.json overrides the local defaults (same shape as
- * DeployOptions; bigint fields as decimal strings).
+ * DeployOptions; bigint fields as decimal strings). The vault schedule, the custodian's return time
+ * and the governance settings it leaves out default to `realNetworkGovernance` (a real network's
+ * days, not the local minutes); `deploySigil` refuses settings under which a minority could act
+ * faster than holders can exit.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { network } from "hardhat";
-import { deploySigil, localDeployOptions, type DeployOptions } from "./deploy/deploySigil.js";
+import {
+  deploySigil,
+  localDeployOptions,
+  realNetworkGovernance,
+  type DeployOptions,
+} from "./deploy/deploySigil.js";
 
 const connection = await network.create();
 const { ethers, networkName } = connection;
@@ -18,10 +26,21 @@ const accounts = await Promise.all((await ethers.getSigners()).map((s) => s.getA
 
 let options: DeployOptions;
 if (process.env.SIGIL_DEPLOY_CONFIG) {
-  const raw = JSON.parse(await readFile(process.env.SIGIL_DEPLOY_CONFIG, "utf8")) as DeployOptions & {
-    vault: { cap: string | bigint };
+  const raw = JSON.parse(await readFile(process.env.SIGIL_DEPLOY_CONFIG, "utf8")) as Omit<
+    DeployOptions,
+    "vault" | "custody" | "governance"
+  > & {
+    vault: { cap: string | bigint; schedule?: DeployOptions["vault"]["schedule"] };
+    custody?: DeployOptions["custody"];
+    governance?: Partial<DeployOptions["governance"]>;
   };
-  options = { ...raw, vault: { ...raw.vault, cap: BigInt(raw.vault.cap) } };
+  const real = realNetworkGovernance;
+  options = {
+    ...raw,
+    vault: { cap: BigInt(raw.vault.cap), schedule: { ...real.schedule, ...raw.vault.schedule } },
+    custody: { ...real.custody, ...raw.custody },
+    governance: { ...real.governance, ...raw.governance },
+  };
 } else {
   if (accounts.length < 6) {
     throw new Error(

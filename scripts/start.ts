@@ -6,6 +6,10 @@
  *   accelerated clock: decision → signal proposal → co-signed → ledger verdict → orders → fills →
  *   execution report → trade ledger; epoch end → NAV report → settlement → share price.
  *
+ * The engine signs every proposal it sends the nodes with its own key (an encrypted keystore in
+ * .sigil/engine/, created on the first start and reused after); the nodes accept proposals from that
+ * address only, and a refusal a node logs is repeated on this console.
+ *
  * State lives in .sigil/ and a restart resumes it: the chain is rebuilt from its journal (every
  * block re-mined with its own time and transactions, state roots checked; offchain/devchain), the
  * simulator from its saved accounts and orders, the engine, oracle nodes and run log from their own
@@ -18,6 +22,7 @@
  * Env: SIGIL_RPC_PORT (the journaled JSON-RPC port clients use), SIGIL_STATE_DIR (default .sigil), SIGIL_NATS_SERVER (binary).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
 import {
   createWriteStream,
   existsSync,
@@ -58,6 +63,7 @@ import {
   weightsToTargets,
   type ProviderSpec,
 } from "../offchain/engine/InputSnapshot.js";
+import { openEngineKeystore } from "../offchain/engine/engineKeystore.js";
 import { DirectorySnapshotStore, serveSnapshots, snapshotRef } from "../offchain/engine/SnapshotStore.js";
 import { AssetList } from "../offchain/execution/AssetList.js";
 import { executionLimits } from "../offchain/execution/ExecutionLimits.js";
@@ -65,7 +71,9 @@ import { RiskPolicyKillLevel } from "../offchain/execution/KillLevelSource.js";
 import { LedgerSignalSource } from "../offchain/execution/LedgerSignalSource.js";
 import type { ExecutionReportSink, NavReportSink } from "../offchain/execution/ReportSinks.js";
 import { VenueCredentials } from "../offchain/execution/VenueCredentials.js";
-import type { Execution, Nav } from "../offchain/protocol/reportTypes.js";
+import { proposalAuthDomain } from "../offchain/protocol/proposalAuth.js";
+import { ProposalSigner, type ProposalTarget } from "../offchain/protocol/ProposalSigner.js";
+import { Stream, type Execution, type Nav } from "../offchain/protocol/reportTypes.js";
 import { msToSeconds, priceToE8, toFixed, toTokenUnits } from "../offchain/protocol/units.js";
 import { RunLogWriter } from "../offchain/runlog/RunLogWriter.js";
 import { movingAverageMomentum } from "../offchain/strategy/movingAverageMomentum.js";
@@ -79,6 +87,7 @@ import {
   MockStable__factory,
   OracleRegistry__factory,
   SigilVault__factory,
+  EpochBook__factory,
   TradeLedger__factory,
 } from "../types/ethers-contracts/index.js";
 
@@ -96,7 +105,7 @@ const SIM_ACCOUNT = {
   secret: "sigil-demo-secret",
   passphrase: "demo",
 };
-// Local demo only: the oracle keystores are encrypted with this, kept next to them under .sigil/.
+// Local demo only: the oracle and engine keystores are encrypted with this, kept next to them under .sigil/.
 const KEYSTORE_PASSWORD = "sigil-local-demo";
 
 /** A typed error for the orchestrator: which step failed and why. */
@@ -165,6 +174,30 @@ function child(
     if (!stopping) line("exit", `${name} exited (${code ?? sig}); see ${logFile}`);
   });
   return c;
+}
+
+/**
+ * Repeat on the console every refusal an oracle node logs (`"msg":"proposal refused"` JSON lines on its
+ * stderr): who was turned away and why, e.g. a proposal that was not signed by the engine.
+ */
+function relayRefusals(name: string, proc: ChildProcess): void {
+  createInterface({ input: proc.stderr! }).on("line", (text) => {
+    let l: { msg?: unknown; stream?: unknown; reason?: unknown; proposer?: unknown; detail?: unknown };
+    try {
+      l = JSON.parse(text) as typeof l;
+    } catch {
+      return;
+    }
+    if (l.msg !== "proposal refused") return;
+    // Printable characters only: parts of a refused request are a stranger's choice.
+    const clean = (v: unknown) =>
+      String(v)
+        .replace(/[^\x20-\x7e]/g, "?")
+        .slice(0, 120);
+    const from = typeof l.proposer === "string" ? ` from ${clean(l.proposer)}` : " (unsigned)";
+    const detail = typeof l.detail === "string" ? `: ${clean(l.detail)}` : "";
+    line("refused", `${name} refused a ${clean(l.stream)} proposal${from}: ${clean(l.reason)}${detail}`);
+  });
 }
 
 async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
@@ -349,10 +382,22 @@ async function main(): Promise<void> {
     );
   } else {
     const base = localDeployOptions(accounts);
+    // The replay clock runs a trading day every `dayMs`: epochs, the NAV confirmation delay and the
+    // risk window (the NAV bound's and the daily-loss breaker's) are set in that accelerated time.
+    const epochSeconds = Math.max(1, Math.round((epochDays * dayMs) / 1000));
     const deployed = await deploySigil(
       ethers,
       {
         ...base,
+        vault: {
+          ...base.vault,
+          schedule: {
+            ...base.vault.schedule,
+            epochDurationSeconds: Math.max(1, Math.floor(epochSeconds / 2)),
+            navConfirmDelaySeconds: epochSeconds,
+            riskWindowSeconds: Math.max(7, epochSeconds),
+          },
+        },
         operators: operators.map((w) => w.address),
         threshold: 2,
         assets: SYMBOLS.map((sym) => ({
@@ -392,6 +437,7 @@ async function main(): Promise<void> {
     registry: OracleRegistry__factory.connect(deployment.contracts.OracleRegistry!.address, admin),
     ledger: TradeLedger__factory.connect(deployment.contracts.TradeLedger!.address, admin),
     vault: SigilVault__factory.connect(deployment.contracts.SigilVault!.address, admin),
+    book: EpochBook__factory.connect(deployment.contracts.EpochBook!.address, admin),
     asset: MockStable__factory.connect(deployment.parameters.asset ?? "", admin),
   };
   mkdirSync(join(ROOT, "deployments"), { recursive: true });
@@ -473,6 +519,22 @@ async function main(): Promise<void> {
   const venueFile = join(STATE, "venue.json");
   const assets = AssetList.fromDeployment(c.deployment, QUOTE);
   writeVenueFile();
+  // The engine's identity: every proposal is signed with it, and it is the only one the nodes accept.
+  const engineDir = join(STATE, "engine");
+  const engineKey = await openEngineKeystore(join(engineDir, "keystore.json"), KEYSTORE_PASSWORD, {
+    scryptN: 1 << 12,
+  });
+  if (engineKey.created)
+    writeFileSync(join(engineDir, "password"), KEYSTORE_PASSWORD + "\n", { mode: 0o600 });
+  const engineSigner = new ProposalSigner(
+    engineKey.wallet,
+    proposalAuthDomain(BigInt(c.deployment.chainId), c.deployment.contracts.OracleRegistry!.address),
+  );
+  line(
+    "engine",
+    `proposals signed by engine ${engineSigner.address} (${engineKey.created ? "new" : "existing"} keystore ${join(engineDir, "keystore.json")})`,
+  );
+  const nodeTargets: ProposalTarget[] = [];
   const nodeUrls: string[] = [];
   for (const [i, w] of operators.entries()) {
     const dir = join(STATE, `oracle-${i}`);
@@ -501,6 +563,7 @@ async function main(): Promise<void> {
           http: { host: "127.0.0.1", port },
           dataDir: "data",
           failoverMs: 1_500,
+          auth: { engines: [engineSigner.address] },
           submission: { pollMs: 50, backoffInitialMs: 100, backoffMaxMs: 1_000 },
           venue: { kind: "file", path: venueFile },
           ...(recompute ? { recompute: { snapshotUrl: snapshotServer.url, quote: QUOTE } } : {}),
@@ -509,7 +572,7 @@ async function main(): Promise<void> {
         2,
       ),
     );
-    child(
+    const nodeProc = child(
       `oracle-${i}`,
       process.execPath,
       [
@@ -520,7 +583,9 @@ async function main(): Promise<void> {
       ],
       join(dir, "node.log"),
     );
+    relayRefusals(`oracle-${i}`, nodeProc);
     nodeUrls.push(`http://127.0.0.1:${port}`);
+    nodeTargets.push({ url: `http://127.0.0.1:${port}`, address: w.address });
   }
   await Promise.all(
     nodeUrls.map((u) =>
@@ -555,22 +620,18 @@ async function main(): Promise<void> {
     const chain = await chainNowS();
     return (chain < wall ? chain : wall) - 1n;
   };
-  const propose = async (path: string, body: unknown) =>
-    Promise.all(
-      nodeUrls.map(async (u) => {
-        const r = await fetch(`${u}/v1/proposals/${path}`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(body),
-        });
-        return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-      }),
+  /** A proposal to every node, each request signed by the engine for its node. */
+  const propose = async (path: "signal" | "execution" | "nav", body: unknown) =>
+    engineSigner.postAll(
+      nodeTargets,
+      path === "signal" ? Stream.Signal : path === "execution" ? Stream.Execution : Stream.Nav,
+      body,
     );
   const refusals = (rs: Array<{ status: number; body: Record<string, unknown> }>) =>
     rs.filter((r) => r.status !== 200).map((r) => `${String(r.body.refused ?? r.body.error)}`);
   async function waitLog(
     address: string,
-    topic: string,
+    topic: string | string[],
     seq: bigint,
     fromBlock: number,
     timeoutMs = 20_000,
@@ -591,6 +652,7 @@ async function main(): Promise<void> {
   const vaultAddr = c.deployment.contracts.SigilVault!.address;
   const L = c.ledger.interface;
   const V = c.vault.interface;
+  const book = c.book;
 
   // The sinks below need the engine's store, and the engine needs the sinks: assigned once, further down.
   // eslint-disable-next-line prefer-const
@@ -651,11 +713,26 @@ async function main(): Promise<void> {
         );
     },
   };
+  /**
+   * A NAV report must be valued at or after its epoch's cut-off (requests up to the cut-off settle at
+   * its price): wait for the wall clock to pass it, and mine a block if the chain has not.
+   */
+  const afterCutoff = async (): Promise<bigint> => {
+    const [, cutoff] = await book.epochState();
+    for (;;) {
+      const t = await reportTime();
+      if (t >= cutoff) return t;
+      const wall = Math.floor(Date.now() / 1000);
+      if (wall > Number(cutoff)) await jsonRpc(rpcUrl, "evm_mine");
+      else await new Promise((r) => setTimeout(r, (Number(cutoff) + 1 - wall) * 1000));
+    }
+  };
   const navReports: NavReportSink = {
     async submitNav(nav: Nav): Promise<void> {
       // The venue replays history, so its clock is in the past; the valuation is of the state now
-      // reached and is stamped with chain-compatible time, as the vault requires.
-      const stamped: Nav = { ...nav, timestamp: await reportTime() };
+      // reached and is stamped with chain-compatible time at or after the epoch's cut-off, as the
+      // vault requires (nothing trades while it waits).
+      const stamped: Nav = { ...nav, timestamp: await afterCutoff() };
       writeVenueFile();
       const report = {
         configDigest: await domainDigest(),
@@ -668,9 +745,21 @@ async function main(): Promise<void> {
         await propose("nav", { report: reportToJson(report), context: { venueAccount: SIM_ACCOUNT.name } }),
       );
       if (bad.length > 1) throw new SystemStartError("NAV report", `refused by nodes: ${bad.join(", ")}`);
-      const settled = await waitLog(vaultAddr, V.getEvent("EpochSettled")!.topicHash, nav.epoch, from);
+      const settledTopic = V.getEvent("EpochSettled")!.topicHash;
+      const rejectedTopic = V.getEvent("NavRejected")!.topicHash;
+      const settled = await waitLog(vaultAddr, [settledTopic, rejectedTopic], nav.epoch, from);
       if (!settled) {
-        line("nav", `epoch ${nav.epoch} NOT settled (no EpochSettled event; NavRejected or not submitted)`);
+        line("nav", `epoch ${nav.epoch} NOT settled: nav#${report.sequence} did not reach the chain`);
+        return;
+      }
+      if (settled.topics[0] === rejectedTopic) {
+        // Beyond the NAV bound against the risk window: not booked; a loss trips the breakers, and a
+        // report agreeing with it after the confirmation delay books it.
+        const r = V.parseLog(settled)!;
+        line(
+          "nav",
+          `epoch ${nav.epoch} NOT settled: nav#${report.sequence} ${fmtUsd(r.args.getValue("reported") as bigint)} vs booked ${fmtUsd(r.args.getValue("booked") as bigint)} is beyond the NAV bound; confirmable by a report valued from ${new Date(Number(r.args.getValue("confirmableAt") as bigint) * 1000).toISOString()}`,
+        );
         return;
       }
       const e = V.parseLog(settled)!;
@@ -721,9 +810,23 @@ async function main(): Promise<void> {
         });
       }
     }
+    // Custody transfers as the venue's ledger holds them: what NAV reports' custody counters attest.
+    let credited = 0n;
+    let debited = 0n;
+    for (const m of acct.custody) {
+      if (m.asset !== QUOTE) continue;
+      const units = toTokenUnits(fxFormat(m.amount), DECIMALS);
+      if (m.direction === "in") credited += units;
+      else debited += units;
+    }
     writeAtomic(
       venueFile,
-      JSON.stringify({ prices, fills, equity: toTokenUnits(equity.toFixed(DECIMALS), DECIMALS).toString() }),
+      JSON.stringify({
+        prices,
+        fills,
+        equity: toTokenUnits(equity.toFixed(DECIMALS), DECIMALS).toString(),
+        custody: { credited: credited.toString(), debited: debited.toString() },
+      }),
     );
   }
   const fmtUsd = (v: bigint) => `$${(Number(v) / 10 ** DECIMALS).toFixed(2)}`;
@@ -743,6 +846,7 @@ async function main(): Promise<void> {
     namespace: "sg",
     reports,
     navReports,
+    vault: vaultAddr,
     // Fills the ledger already recorded (a crash after a report landed) are marked, not re-sent.
     ledger: { provider, address: ledgerAddr, fromBlock: c.deployment.contracts.TradeLedger!.block },
     urls: sim.ccxtUrls() as unknown as Record<string, unknown>,
@@ -783,7 +887,12 @@ async function main(): Promise<void> {
       "vault",
       `demo staker ${short(await staker.getAddress())} requested a deposit of ${fmtUsd(DEMO_DEPOSIT)}`,
     );
-    await engine.engine.reportNav(Number(await c.vault.currentEpoch()));
+    // Made after the first epoch's cut-off, the request joins the epoch after: settle until it has.
+    for (let i = 0; i < 3; i++) {
+      await engine.engine.reportNav(Number(await c.vault.currentEpoch()));
+      const [pending] = await book.depositRequestOf(await staker.getAddress());
+      if (pending === 0n) break;
+    }
     const toVenue = (DEMO_DEPOSIT * 8_000n) / 10_000n;
     const custodian = signers[5]!;
     const tx = await c.vault

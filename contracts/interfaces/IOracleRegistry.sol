@@ -6,6 +6,9 @@ pragma solidity ^0.8.28;
 interface IOracleRegistry {
     /// @notice Thrown when a report names a configuration other than the current one.
     error OracleRegistryConfigDigestMismatch(bytes32 expected, bytes32 actual);
+    /// @notice Thrown when the configuration has no quorum at all: every operator removed, or a consumer
+    /// that the registry no longer pushes to.
+    error OracleRegistryNoQuorum();
     /// @notice Thrown when fewer signatures than the threshold were supplied.
     error OracleRegistryTooFewSignatures(uint256 supplied, uint256 threshold);
     /// @notice Thrown when the signature bytes are not a whole number of 65-byte signatures.
@@ -26,6 +29,8 @@ interface IOracleRegistry {
 
     /// @notice Emitted when the set of config consumers changes.
     event ConsumersSet(address[] consumers);
+    /// @notice Emitted when a consumer dropped from the list is sent an empty configuration.
+    event ConsumerRevoked(address indexed consumer);
     /// @notice Emitted when the operator set or threshold changes; old reports die with the old digest.
     event ConfigSet(
         uint32 indexed version,

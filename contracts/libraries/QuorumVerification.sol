@@ -46,7 +46,9 @@ library QuorumVerification {
             revert IOracleRegistry.OracleRegistryMalformedSignatures(signatures.length);
         }
         uint256 count = signatures.length / SIGNATURE_LENGTH;
-        if (count < config.threshold || config.threshold == 0) {
+        // No operators (all removed) or a consumer the registry dropped: nothing verifies.
+        if (config.threshold == 0) revert IOracleRegistry.OracleRegistryNoQuorum();
+        if (count < config.threshold) {
             revert IOracleRegistry.OracleRegistryTooFewSignatures(count, config.threshold);
         }
         bytes memory packed = CodeStore.read(config.operatorsPointer);

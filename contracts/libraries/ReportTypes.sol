@@ -53,10 +53,15 @@ library ReportTypes {
         Execution execution;
     }
 
-    /// @notice Off-chain equity at the venue, for epoch settlement.
+    /// @notice Off-chain equity at the venue, for epoch settlement. The custody counters say which of
+    /// the vault's custody moves the equity figure already reflects, so moves booked on-chain after
+    /// the valuation (or still in transit) are neither lost nor counted twice.
     struct Nav {
         uint64 epoch; // the vault epoch this report settles
+        address vault; // the vault it settles: a report for one vault never settles another
         uint256 venueEquity; // equity held at the venue, in the vault asset's own decimals
+        uint256 custodySent; // cumulative vault -> venue custody (on-chain amounts) the equity includes
+        uint256 custodyReturned; // cumulative venue -> vault custody already out of the equity
         uint64 timestamp; // valuation time, seconds
         bytes32 venueSnapshotHash; // hash of the venue balances/positions snapshot behind the figure
     }
@@ -74,7 +79,8 @@ library ReportTypes {
         "Fill(uint8 asset,int128 quantityE8,uint64 priceE8,uint64 feeE8,bytes32 orderRef,uint64 timestamp)";
     bytes internal constant EXECUTION_TYPE = "Execution(uint64 signalSequence,Fill[] fills)";
     bytes internal constant NAV_TYPE =
-        "Nav(uint64 epoch,uint256 venueEquity,uint64 timestamp,bytes32 venueSnapshotHash)";
+        "Nav(uint64 epoch,address vault,uint256 venueEquity,uint256 custodySent,uint256 custodyReturned,"
+        "uint64 timestamp,bytes32 venueSnapshotHash)";
 
     bytes32 internal constant SIGNAL_TYPEHASH = keccak256(SIGNAL_TYPE);
     bytes32 internal constant FILL_TYPEHASH = keccak256(FILL_TYPE);
@@ -181,7 +187,19 @@ library ReportTypes {
     }
 
     function hashNav(Nav calldata n) internal pure returns (bytes32) {
-        return keccak256(abi.encode(NAV_TYPEHASH, n.epoch, n.venueEquity, n.timestamp, n.venueSnapshotHash));
+        return
+            keccak256(
+                abi.encode(
+                    NAV_TYPEHASH,
+                    n.epoch,
+                    n.vault,
+                    n.venueEquity,
+                    n.custodySent,
+                    n.custodyReturned,
+                    n.timestamp,
+                    n.venueSnapshotHash
+                )
+            );
     }
 
     function hashNavReport(NavReport calldata r) internal pure returns (bytes32) {

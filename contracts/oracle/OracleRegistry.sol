@@ -87,12 +87,29 @@ contract OracleRegistry is IOracleRegistry, AccessControl, EIP712 {
     }
 
     /// @notice Set the contracts that verify reports with a pushed copy of the configuration (the
-    /// trade ledger). Each receives the current configuration at once and every change after.
-    /// @param consumers At most MAX_CONSUMERS contracts implementing IOracleConfigConsumer.
-    function setConsumers(address[] calldata consumers) external onlyRole(GOVERNANCE_ROLE) {
-        if (consumers.length > MAX_CONSUMERS) revert OracleRegistryTooManyConsumers(consumers.length);
-        _consumers = consumers;
-        emit ConsumersSet(consumers);
+    /// trade ledger). Each receives the current configuration at once and every change after; a
+    /// consumer dropped from the list receives an empty configuration (threshold 0), so it can never
+    /// again accept a report under the operator set it last knew.
+    /// @param newConsumers At most MAX_CONSUMERS contracts implementing IOracleConfigConsumer.
+    function setConsumers(address[] calldata newConsumers) external onlyRole(GOVERNANCE_ROLE) {
+        if (newConsumers.length > MAX_CONSUMERS) revert OracleRegistryTooManyConsumers(newConsumers.length);
+        address[] memory previous = _consumers;
+        _consumers = newConsumers;
+        emit ConsumersSet(newConsumers);
+        QuorumVerification.Config memory revoked = QuorumVerification.Config({
+            operatorsPointer: address(0),
+            version: _config.version,
+            threshold: 0,
+            size: 0
+        });
+        for (uint256 i = 0; i < previous.length; ++i) {
+            bool kept;
+            for (uint256 j = 0; j < newConsumers.length; ++j) kept = kept || newConsumers[j] == previous[i];
+            if (!kept) {
+                IOracleConfigConsumer(previous[i]).oracleConfigChanged(revoked);
+                emit ConsumerRevoked(previous[i]);
+            }
+        }
         _pushConfig();
     }
 

@@ -19,6 +19,11 @@ contract RiskPolicy is IRiskPolicy, AccessControl {
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
     bytes32 public constant BREAKER_ROLE = keccak256("BREAKER_ROLE");
 
+    /// @notice The tightest NAV-change bound anyone may set: below it, no honest report could ever be
+    /// booked or confirmed (at 0 every report would be rejected and redemptions would freeze), so
+    /// tightening can never stop honest settlement.
+    uint16 public constant MIN_NAV_CHANGE_BPS = 100;
+
     Limits private _limits;
     uint8 private _assetCount;
     mapping(uint8 index => AssetConfig) private _assets;
@@ -266,7 +271,8 @@ contract RiskPolicy is IRiskPolicy, AccessControl {
         if (lim.maxDailyLossBps > Units.BPS) revert RiskPolicyInvalidLimit("maxDailyLossBps");
         if (lim.maxDrawdownBps > Units.BPS) revert RiskPolicyInvalidLimit("maxDrawdownBps");
         if (lim.maxOffchainBps > Units.BPS) revert RiskPolicyInvalidLimit("maxOffchainBps");
-        if (lim.maxNavChangeBps > Units.BPS) revert RiskPolicyInvalidLimit("maxNavChangeBps");
+        if (lim.maxNavChangeBps > Units.BPS || lim.maxNavChangeBps < MIN_NAV_CHANGE_BPS)
+            revert RiskPolicyInvalidLimit("maxNavChangeBps");
         if (lim.sizeToleranceBps > Units.BPS) revert RiskPolicyInvalidLimit("sizeToleranceBps");
     }
 }

@@ -3,6 +3,8 @@ import { readFile, writeFile } from "node:fs/promises";
 
 const contracts = {
   SigilVault: "vault/SigilVault.sol/SigilVault.json",
+  EpochBook: "vault/EpochBook.sol/EpochBook.json",
+  NavGuard: "vault/NavGuard.sol/NavGuard.json",
   TradeLedger: "ledger/TradeLedger.sol/TradeLedger.json",
   RiskPolicy: "risk/RiskPolicy.sol/RiskPolicy.json",
   OracleRegistry: "oracle/OracleRegistry.sol/OracleRegistry.json",

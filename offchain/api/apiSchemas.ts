@@ -139,7 +139,9 @@ export const PortfolioSchema = z
       totalSupply: uint,
       pricePerShare: uint,
       highWaterMark: uint,
-      offchainEquity: uint,
+      offchainEquity: int.describe(
+        "booked venue equity (negative while returned profit is not yet reported)",
+      ),
       lastNav: z.object({ totalAssets: uint, timestamp: z.number().int() }),
       assetDecimals: z.number().int(),
     }),

@@ -23,7 +23,7 @@ export const SIGIL_VAULT_ABI = [
   "function totalAssets() view returns (uint256)",
   "function totalSupply() view returns (uint256)",
   "function sharePrice() view returns (uint256 pps, uint256 highWaterMark)",
-  "function offchainEquity() view returns (uint256)",
+  "function offchainEquity() view returns (int256)",
   "function currentEpoch() view returns (uint64)",
   "function lastNav() view returns (uint128, uint64)",
 ] as const;

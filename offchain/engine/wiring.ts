@@ -201,6 +201,8 @@ export interface ExecutionWiringBase {
   readonly namespace: string;
   readonly reports: ExecutionReportSink;
   readonly navReports?: NavReportSink;
+  /** The vault NAV reports settle (they name it); required with `navReports`. */
+  readonly vault?: string;
   /**
    * The `TradeLedger` the execution reports land in. When known, fills it already recorded are
    * marked reported instead of being sent again (a crash between a report landing and the store
@@ -275,6 +277,7 @@ function wireExecution(
     namespace: w.namespace,
     reports: w.reports,
     ...(w.navReports ? { navReports: w.navReports } : {}),
+    ...(w.vault ? { vault: w.vault } : {}),
     ...(w.ledger && w.ledger.skipRecordedFills !== false
       ? { recordedFills: new LedgerFillIndex(w.ledger) }
       : {}),

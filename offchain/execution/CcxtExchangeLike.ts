@@ -46,6 +46,16 @@ export interface CcxtBookLike {
   readonly timestamp?: number | undefined;
 }
 
+/** One ledger (bill) entry as ccxt's `fetchLedger` parses it. */
+export interface CcxtLedgerEntryLike {
+  readonly id?: string | undefined;
+  readonly timestamp?: number | undefined;
+  readonly direction?: string | undefined;
+  readonly type?: string | undefined;
+  readonly currency?: string | undefined;
+  readonly amount?: number | undefined;
+}
+
 export interface CcxtExchangeLike {
   readonly id: string;
   options: Record<string, unknown>;
@@ -73,5 +83,11 @@ export interface CcxtExchangeLike {
   fetchOpenOrders(symbol?: string): Promise<CcxtOrderLike[]>;
   fetchMyTrades(symbol?: string, since?: number): Promise<CcxtTradeLike[]>;
   cancelOrder(id: string | undefined, symbol?: string, params?: Record<string, unknown>): Promise<unknown>;
+  fetchLedger?(
+    code?: string,
+    since?: number,
+    limit?: number,
+    params?: Record<string, unknown>,
+  ): Promise<CcxtLedgerEntryLike[]>;
   close?(): Promise<unknown>;
 }

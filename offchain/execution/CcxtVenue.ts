@@ -4,10 +4,11 @@ import { backoffDelay } from "../data/withRetry.js";
 import type { AccountState, OrderRequest } from "../engine/ExecutionVenue.js";
 import type { CcxtExchangeLike, CcxtOrderLike, CcxtTradeLike } from "./CcxtExchangeLike.js";
 import { venueTradeOf } from "./ccxtTrades.js";
-import { classifyVenueError, OrderNotFoundError, VenueRateLimitedError } from "./errors.js";
-import type { ExecutionError } from "./errors.js";
+import { custodyTotalsFromLedger } from "./custodyLedger.js";
+import { classifyVenueError, ExecutionError, OrderNotFoundError, VenueRateLimitedError } from "./errors.js";
 import type {
   BookLevel,
+  CustodyTotals,
   MarketRules,
   OrderBookSnapshot,
   TradingVenue,
@@ -255,6 +256,17 @@ export class CcxtVenue implements TradingVenue {
       // Already filled or cancelled: the state after is what the caller wanted to learn anyway.
       if (!(e instanceof OrderNotFoundError)) throw e;
     }
+  }
+
+  /** The account's custody transfers from its ledger (see `custodyTotalsFromLedger`). */
+  async fetchCustodyTotals(): Promise<CustodyTotals> {
+    const fetchLedger = this.o.exchange.fetchLedger?.bind(this.o.exchange);
+    if (!fetchLedger) throw new ExecutionError(`${this.name}: the exchange has no ledger (fetchLedger)`);
+    return custodyTotalsFromLedger(
+      (code, since, limit, params) => this.call("fetchLedger", () => fetchLedger(code, since, limit, params)),
+      this.o.quote,
+      this.name,
+    );
   }
 
   async submit(orders: readonly OrderRequest[]): Promise<void> {

@@ -10,7 +10,12 @@ import { applyKillSwitch } from "../strategy/applyKillSwitch.js";
 import { KillLevel } from "../strategy/KillLevel.js";
 import type { AssetList } from "./AssetList.js";
 import { clientOrderId, orderRef } from "./clientOrderId.js";
-import { OrderOutcomeUnknownError, OrderRejectedError, RetryableVenueError } from "./errors.js";
+import {
+  ExecutionError,
+  OrderOutcomeUnknownError,
+  OrderRejectedError,
+  RetryableVenueError,
+} from "./errors.js";
 import { checkOrderLimits } from "./ExecutionLimits.js";
 import type { ExecutionLimits, LegRefusal } from "./ExecutionLimits.js";
 import type { KillLevelSource } from "./KillLevelSource.js";
@@ -48,6 +53,8 @@ export interface ExecutionEngineOptions {
   readonly maxAttemptsPerLeg?: number;
   /** Decimals of the vault's stable asset, for the NAV payload (default 6). */
   readonly navDecimals?: number;
+  /** The vault NAV reports settle (they name it, so no other vault accepts them); needed by `reportNav`. */
+  readonly vault?: string;
   /** Structured log; receives no secrets. */
   readonly log?: (event: string, detail: Record<string, unknown>) => void;
 }
@@ -318,16 +325,29 @@ export class ExecutionEngine {
   }
 
   /** Epoch end: venue equity (balances marked at the venue's last prices) → NAV payload. */
+  /**
+   * Value the venue account for `epoch`: equity at last prices, and the custody transfers the
+   * account's ledger shows at the same time, so the vault can add what is in transit or moved since.
+   */
   async reportNav(epoch: number): Promise<Nav> {
+    if (this.o.vault === undefined)
+      throw new ExecutionError("reportNav: no vault configured (NAV reports name the vault they settle)");
     const account = await this.o.venue.refreshAccount();
     const prices = await this.o.venue.fetchPrices(this.o.assets.symbols);
+    const custody = await this.o.venue.fetchCustodyTotals();
     const equity = equityOf(account, prices);
     const decimals = this.o.navDecimals ?? 6;
+    const units = (x: number) => toTokenUnits(x.toFixed(decimals), decimals);
     const nav: Nav = {
       epoch: BigInt(epoch),
-      venueEquity: toTokenUnits(equity.toFixed(decimals), decimals),
+      vault: this.o.vault,
+      venueEquity: units(equity),
+      custodySent: units(custody.credited),
+      custodyReturned: units(custody.debited),
       timestamp: msToSeconds(this.venueNow()),
-      venueSnapshotHash: keccak256(toUtf8Bytes(canonicalJson({ account, prices, venue: this.o.venue.name }))),
+      venueSnapshotHash: keccak256(
+        toUtf8Bytes(canonicalJson({ account, prices, custody, venue: this.o.venue.name })),
+      ),
     };
     await this.o.navReports?.submitNav(nav);
     return nav;

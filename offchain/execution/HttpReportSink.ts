@@ -1,43 +1,46 @@
 import { classifyVenueError, RetryableVenueError, VenueFatalError } from "./errors.js";
-import type { Execution, Nav } from "../protocol/reportTypes.js";
+import { proposalJson, type ProposalSigner } from "../protocol/ProposalSigner.js";
+import { Stream, type Execution, type Nav } from "../protocol/reportTypes.js";
 import type { ExecutionReportSink, NavReportSink } from "./ReportSinks.js";
 
 export interface HttpReportSinkOptions {
   /** Base URL of the oracle node; payloads go to `<url>/execution` and `<url>/nav`. */
   readonly url: string;
+  /** The engine's identity: every request is signed (`offchain/protocol/proposalAuth.ts`). */
+  readonly signer: ProposalSigner;
+  /** The operator address of the node at `url` (the envelope's audience). */
+  readonly audience: string;
   readonly timeoutMs?: number;
+  /** Extra headers (they cannot replace the signed envelope's). */
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** bigint → decimal string, the JSON convention of the oracle node's API. */
-function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-}
-
 /**
- * POSTs payloads as JSON (bigints as decimal strings). A 5xx, 429 or network failure is a
- * `RetryableVenueError` (the engine keeps the fills unreported and tries again next cycle); a 4xx
- * is fatal: the node refused the payload itself.
+ * POSTs payloads as JSON (bigints as decimal strings), each request signed by the engine for the node
+ * (a new envelope and nonce per attempt, so a retry is never a replay). A 5xx, 429 or network failure
+ * is a `RetryableVenueError` (the engine keeps the fills unreported and tries again next cycle); a 4xx
+ * is fatal: the node refused the payload itself (401/403: it does not accept this engine's signature).
  */
 export class HttpReportSink implements ExecutionReportSink, NavReportSink {
   constructor(private readonly o: HttpReportSinkOptions) {}
 
   submitExecution(execution: Execution): Promise<void> {
-    return this.post("/execution", execution);
+    return this.post(Stream.Execution, "/execution", execution);
   }
 
   submitNav(nav: Nav): Promise<void> {
-    return this.post("/nav", nav);
+    return this.post(Stream.Nav, "/nav", nav);
   }
 
-  private async post(path: string, body: unknown): Promise<void> {
+  private async post(stream: Stream, path: string, payload: unknown): Promise<void> {
     const url = this.o.url.replace(/\/$/, "") + path;
+    const body = proposalJson(payload);
     let res: Response;
     try {
       res = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", ...this.o.headers },
-        body: toJson(body),
+        headers: { ...this.o.headers, ...(await this.o.signer.headers(stream, this.o.audience, body)) },
+        body,
         signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
       });
     } catch (e) {

@@ -1,6 +1,7 @@
 import type { AccountState, OrderRequest } from "../engine/ExecutionVenue.js";
 import type { OrderStore } from "./OrderStore.js";
 import type {
+  CustodyTotals,
   BookLevel,
   MarketRules,
   OrderBookSnapshot,
@@ -112,6 +113,11 @@ export class ShadowTradingVenue implements TradingVenue {
   }
 
   async cancelOrder(): Promise<void> {}
+
+  /** Shadow mode moves no custody: the market account's transfers, as they are. */
+  fetchCustodyTotals(): Promise<CustodyTotals> {
+    return this.market.fetchCustodyTotals();
+  }
 
   async submit(orders: readonly OrderRequest[]): Promise<void> {
     for (const o of orders) await this.placeOrder(o);

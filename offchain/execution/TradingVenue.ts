@@ -81,5 +81,16 @@ export interface TradingVenue extends ExecutionVenue {
   /** Our trades since `since` (ms), oldest first. */
   fetchMyTrades(symbol: string, since: number): Promise<VenueTrade[]>;
   cancelOrder(symbol: string, clientOrderId: string): Promise<void>;
+  /**
+   * Cumulative custody transfers of the quote currency into (credited) and out of (debited) the
+   * account, as the venue's own ledger shows them: what a NAV report's custody counters attest.
+   */
+  fetchCustodyTotals(): Promise<CustodyTotals>;
   close?(): Promise<void>;
+}
+
+/** Cumulative custody transfers, in quote units. */
+export interface CustodyTotals {
+  readonly credited: number;
+  readonly debited: number;
 }

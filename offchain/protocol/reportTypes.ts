@@ -52,8 +52,20 @@ export interface Execution {
 
 export interface Nav {
   epoch: bigint;
+  /** The vault this report settles (a report for one vault never settles another). */
+  vault: string;
   /** Venue equity in the vault asset's own decimals. */
   venueEquity: bigint;
+  /**
+   * Cumulative vault → venue custody (the vault's on-chain amounts) that `venueEquity` already
+   * includes; the vault adds what it sent since (in transit, or after the valuation).
+   */
+  custodySent: bigint;
+  /**
+   * Cumulative venue → vault custody already out of `venueEquity`; the vault subtracts what came back
+   * on-chain since (and adds back what left the venue but has not arrived).
+   */
+  custodyReturned: bigint;
   /** Valuation time, seconds. */
   timestamp: bigint;
   venueSnapshotHash: string;
@@ -106,7 +118,10 @@ const ExecutionFields: Field[] = [
 ];
 const NavFields: Field[] = [
   { name: "epoch", type: "uint64" },
+  { name: "vault", type: "address" },
   { name: "venueEquity", type: "uint256" },
+  { name: "custodySent", type: "uint256" },
+  { name: "custodyReturned", type: "uint256" },
   { name: "timestamp", type: "uint64" },
   { name: "venueSnapshotHash", type: "bytes32" },
 ];

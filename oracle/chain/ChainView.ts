@@ -6,6 +6,7 @@ import {
   OracleRegistry__factory,
   RiskPolicy__factory,
   SigilVault__factory,
+  EpochBook__factory,
   TradeLedger__factory,
 } from "../../types/ethers-contracts/index.js";
 import type {
@@ -13,6 +14,7 @@ import type {
   OracleRegistry,
   RiskPolicy,
   SigilVault,
+  EpochBook,
   TradeLedger,
 } from "../../types/ethers-contracts/index.js";
 import type { SigilDeployment } from "./SigilDeployment.js";
@@ -44,6 +46,7 @@ export class ChainView {
   /** Absent when the deployment file names no OperatorBonds. */
   readonly bonds: OperatorBonds | undefined;
   private operatorCache: OperatorSet | undefined;
+  private book: EpochBook | undefined;
   private readonly fills: LedgerFillIndex;
 
   constructor(
@@ -145,6 +148,19 @@ export class ChainView {
 
   async currentEpoch(): Promise<bigint> {
     return this.vault.currentEpoch();
+  }
+
+  /** The epoch settling next and its cut-off (a NAV report must be valued at or after it). */
+  async epochState(): Promise<{ epoch: bigint; cutoff: bigint }> {
+    this.book ??= EpochBook__factory.connect(await this.vault.epochBook(), this.provider);
+    const [epoch, cutoff] = await this.book.epochState();
+    return { epoch, cutoff };
+  }
+
+  /** Cumulative custody moves the vault booked on-chain. */
+  async custodyTotals(): Promise<{ sent: bigint; returned: bigint }> {
+    const [sent, returned] = await this.vault.custodyTotals();
+    return { sent, returned };
   }
 
   /** The signal sequence the ledger last consumed and whether `sequence` was accepted is not exposed; the

@@ -179,7 +179,8 @@ export class ProposalChecker {
 
   /**
    * A signal: header, decision time, reference prices of every asset it holds, the on-chain risk
-   * policy, and the re-computed decision where possible. Returns whether it was re-computed.
+   * policy, and, on a node configured with a recomputer, the re-computed decision (required: such a
+   * node never signs a signal it could not re-compute). Returns whether it was re-computed.
    */
   async checkSignal(p: SignalProposal): Promise<{ recomputed: boolean }> {
     const { report, context } = p;
@@ -207,46 +208,51 @@ export class ProposalChecker {
     ]);
 
     const claimsRecomputed = (report.signal.flags & 1) === 1;
-    // A recomputer that fails (snapshot unavailable, hash mismatch) leaves bounds checks only.
-    const result: RecomputeResult | undefined = this.d.recomputer
-      ? await this.d.recomputer
-          .recompute({
-            inputsHash: report.signal.inputsHash,
-            inputSnapshotRef: context.inputSnapshotRef,
-            runHash: report.signal.runHash,
-            modelHash: report.signal.modelHash,
-            timestamp: report.signal.timestamp,
-          })
-          .catch((err: unknown) => ({
-            kind: "non-deterministic" as const,
-            reason: `recomputer failed: ${String(err)}`,
-          }))
-      : undefined;
-    if (result?.kind === "invalid") refuse(RefusalReason.SnapshotInvalid, result.reason);
-    if (result?.kind === "deterministic") {
-      const tol = this.d.limits.recomputeToleranceBps;
-      for (let a = 0; a < MAX_ASSETS; a++) {
-        const mine = targetOf(result.targets, a);
-        const theirs = targetOf(report.signal.targets, a);
-        if (Math.abs(mine - theirs) > tol) {
-          refuse(
-            RefusalReason.RecomputeMismatch,
-            `asset ${a}: proposed ${theirs} bps, re-computed ${mine} bps`,
-          );
-        }
-      }
-      return { recomputed: true };
+    if (!this.d.recomputer) {
+      // Bounds checks only: this node vouches for the bounds, and the signal must say so (bit 0 clear).
+      if (claimsRecomputed)
+        refuse(RefusalReason.RecomputeUnavailable, "no recomputer configured; flags bit 0 must be clear");
+      return { recomputed: false };
     }
-    // Without a deterministic re-run this node can vouch for the bounds only, and the signal must say so.
-    if (claimsRecomputed) {
-      refuse(
+    // Configured to re-compute: sign only what was re-computed and matches, whatever the flags say. A
+    // failure or a non-deterministic pipeline is a refusal, never a fall-back to bounds only (clearing
+    // bit 0 must not get a decision past the re-run).
+    let result: RecomputeResult;
+    try {
+      result = await this.d.recomputer.recompute({
+        inputsHash: report.signal.inputsHash,
+        inputSnapshotRef: context.inputSnapshotRef,
+        runHash: report.signal.runHash,
+        modelHash: report.signal.modelHash,
+        timestamp: report.signal.timestamp,
+      });
+    } catch (err) {
+      throw new ProposalRefused(
         RefusalReason.RecomputeUnavailable,
-        result
-          ? `not re-computable: ${result.reason}`
-          : "no recomputer configured; flags bit 0 must be clear",
+        `configured to re-compute, could not: ${String(err)}`,
+        { cause: err },
       );
     }
-    return { recomputed: false };
+    if (result.kind === "invalid") throw new ProposalRefused(RefusalReason.SnapshotInvalid, result.reason);
+    if (result.kind === "non-deterministic") {
+      throw new ProposalRefused(
+        RefusalReason.RecomputeUnavailable,
+        `configured to re-compute, the decision is not re-computable: ${result.reason}`,
+      );
+    }
+    const recomputed = result.targets;
+    const tol = this.d.limits.recomputeToleranceBps;
+    for (let a = 0; a < MAX_ASSETS; a++) {
+      const mine = targetOf(recomputed, a);
+      const theirs = targetOf(report.signal.targets, a);
+      if (Math.abs(mine - theirs) > tol) {
+        refuse(
+          RefusalReason.RecomputeMismatch,
+          `asset ${a}: proposed ${theirs} bps, re-computed ${mine} bps`,
+        );
+      }
+    }
+    return { recomputed: true };
   }
 
   /**
@@ -324,28 +330,57 @@ export class ProposalChecker {
     await inOrder([recorded, venue]);
   }
 
-  /** A NAV report: header, the vault's current epoch, valuation time, equity against the venue's balance. */
+  /**
+   * A NAV report: header, the vault it names, the vault's epoch and cut-off, valuation time, equity
+   * against the venue's balance, and custody counters against the venue's ledger (and never above
+   * what the vault sent). The node refuses what the vault would revert, and what it cannot vouch for.
+   */
   async checkNav(p: NavProposal): Promise<void> {
     const { report } = p;
+    const nav = report.nav;
     await this.checkHeader(Stream.Nav, report);
-    this.checkTime(report.nav.timestamp, "valuation time");
-    const [epoch, lastNavTime] = await Promise.all([
-      fromChain(this.d.chain.currentEpoch(), "vault epoch"),
+    this.checkTime(nav.timestamp, "valuation time");
+    const vault = this.d.chain.deployment.vault;
+    if (nav.vault.toLowerCase() !== vault.toLowerCase())
+      refuse(RefusalReason.WrongVault, `report names vault ${nav.vault}, this deployment's is ${vault}`);
+    const [{ epoch, cutoff }, lastNavTime, onChain] = await Promise.all([
+      fromChain(this.d.chain.epochState(), "vault epoch"),
       fromChain(this.d.chain.lastNavTimestamp(), "last NAV"),
+      fromChain(this.d.chain.custodyTotals(), "custody totals"),
     ]);
-    // The vault would revert it (SigilVaultBadNavTimestamp): valuations only move forward.
-    if (report.nav.timestamp < lastNavTime) {
+    // The vault would revert these (SigilVaultBadNavTimestamp, ...ValuedBeforeCutoff, ...WrongEpoch).
+    if (nav.timestamp < lastNavTime) {
       refuse(
         RefusalReason.TimestampOutOfOrder,
-        `valuation time ${report.nav.timestamp} before the last NAV's ${lastNavTime}`,
+        `valuation time ${nav.timestamp} before the last NAV's ${lastNavTime}`,
       );
     }
-    if (report.nav.epoch !== epoch)
-      refuse(RefusalReason.WrongEpoch, `epoch ${report.nav.epoch}, vault at ${epoch}`);
-    const equity = await fromVenue(this.d.balance.equity(), "venue equity");
+    if (nav.timestamp < cutoff) {
+      refuse(
+        RefusalReason.ValuedBeforeCutoff,
+        `valuation time ${nav.timestamp} before epoch ${epoch}'s cut-off ${cutoff}: requests up to it would settle at an earlier price`,
+      );
+    }
+    if (nav.epoch !== epoch) refuse(RefusalReason.WrongEpoch, `epoch ${nav.epoch}, vault at ${epoch}`);
+    if (nav.custodySent > onChain.sent) {
+      refuse(
+        RefusalReason.CustodyMismatch,
+        `report says the venue was credited ${nav.custodySent}, the vault only ever sent ${onChain.sent}`,
+      );
+    }
+    const [equity, custody] = await Promise.all([
+      fromVenue(this.d.balance.equity(), "venue equity"),
+      fromVenue(this.d.balance.custody(), "venue custody ledger"),
+    ]);
     const tolerance = equity * BigInt(this.d.limits.navToleranceBps);
-    if (absDiff(report.nav.venueEquity, equity) * BPS > tolerance) {
-      refuse(RefusalReason.EquityMismatch, `reported ${report.nav.venueEquity}, venue ${equity}`);
+    if (absDiff(nav.venueEquity, equity) * BPS > tolerance) {
+      refuse(RefusalReason.EquityMismatch, `reported ${nav.venueEquity}, venue ${equity}`);
+    }
+    if (nav.custodySent !== custody.credited || nav.custodyReturned !== custody.debited) {
+      refuse(
+        RefusalReason.CustodyMismatch,
+        `report: sent ${nav.custodySent} returned ${nav.custodyReturned}; venue ledger: credited ${custody.credited} debited ${custody.debited}`,
+      );
     }
   }
 }

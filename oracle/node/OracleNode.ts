@@ -1,7 +1,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getBytes, recoverAddress, type Provider, type Wallet } from "ethers";
+import { getAddress, getBytes, isAddress, recoverAddress, type Provider, type Wallet } from "ethers";
 import express, { type Request, type Response } from "express";
+import { PROPOSAL_AUTH_HEADERS, proposalAuthDomain } from "../../offchain/protocol/proposalAuth.js";
 import {
   reportDomain,
   Stream,
@@ -16,8 +17,13 @@ import {
 } from "../../offchain/protocol/signatures.js";
 import { ChainView, type OperatorSet } from "../chain/ChainView.js";
 import type { SigilDeployment } from "../chain/SigilDeployment.js";
+import {
+  ProposalAuthenticator,
+  ProposalUnauthenticated,
+  type ProposalAuthPolicy,
+} from "../auth/ProposalAuthenticator.js";
 import { ProposalChecker, type CheckLimits } from "../checks/ProposalChecker.js";
-import { ProposalRefused, RefusalReason } from "../checks/RefusalReason.js";
+import { ProposalRefused, RefusalReason, refusalStatus } from "../checks/RefusalReason.js";
 import { SignatureGossip, type SignatureMessage } from "../gossip/SignatureGossip.js";
 import { OracleMetrics, streamName } from "../metrics/OracleMetrics.js";
 import {
@@ -32,6 +38,7 @@ import { payloadOf } from "../proposals/payloadOf.js";
 import { reportSchemas, reportToJson } from "../proposals/reportSchemas.js";
 import type { DecisionRecomputer } from "../recompute/DecisionRecomputer.js";
 import { EquivocationProver, type SignedHeader } from "../slash/EquivocationProver.js";
+import { NonceStore } from "../store/NonceStore.js";
 import { EquivocationRefused, SignatureStore } from "../store/SignatureStore.js";
 import { ReportSubmitter } from "../submit/ReportSubmitter.js";
 import type { SendPolicy } from "../submit/TransactionSender.js";
@@ -52,6 +59,8 @@ export interface OracleNodeOptions {
   http: { host: string; port: number };
   dataDir: string;
   checks: CheckLimits;
+  /** Whose proposals this node acts on: every proposal must carry a valid envelope signed by one of them. */
+  auth: ProposalAuthPolicy;
   send: SendPolicy;
   /** How long the next node in line waits before taking over a sequence whose leader has not submitted. */
   failoverMs: number;
@@ -84,6 +93,18 @@ const STREAMS: Record<string, Stream> = {
   execution: Stream.Execution,
   nav: Stream.Nav,
 };
+/** Largest proposal body read (an execution report with 64 fills and its context is ~40 kB). */
+export const MAX_PROPOSAL_BYTES = 256 * 1024;
+const WWW_AUTHENTICATE =
+  'Sigil-EIP712 realm="sigil-oracle", headers="sigil-proposer sigil-audience sigil-issued-at sigil-nonce sigil-signature"';
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A node's answer to one proposal request. */
+interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
 
 /**
  * One oracle node: checks report proposals on its own, signs what passes (once per stream, sequence and
@@ -94,6 +115,8 @@ export class OracleNode {
   readonly metrics: OracleMetrics;
   readonly chain: ChainView;
   private readonly checker: ProposalChecker;
+  private readonly auth: ProposalAuthenticator;
+  private readonly nonces: NonceStore;
   private readonly store: SignatureStore;
   private readonly submitter: ReportSubmitter;
   private readonly prover: EquivocationProver;
@@ -113,6 +136,21 @@ export class OracleNode {
     this.metrics = new OracleMetrics({ defaultMetrics: false });
     this.chain = new ChainView(o.provider, o.deployment);
     this.domain = reportDomain(BigInt(o.deployment.chainId), o.deployment.registry);
+    // Authentication first: a node without a valid engine identity does not start (nothing is left open).
+    this.nonces = new NonceStore(o.dataDir, o.auth.maxNonces);
+    try {
+      this.auth = new ProposalAuthenticator({
+        policy: o.auth,
+        domain: proposalAuthDomain(BigInt(o.deployment.chainId), o.deployment.registry),
+        self: o.wallet.address,
+        nonces: this.nonces,
+        clock: this.clock,
+        isOperator: (a) => this.operators?.operators.some((op) => BigInt(op) === BigInt(a)) ?? false,
+      });
+    } catch (err) {
+      this.nonces.close();
+      throw err;
+    }
     this.store = new SignatureStore(o.dataDir);
     this.checker = new ProposalChecker({
       chain: this.chain,
@@ -155,7 +193,12 @@ export class OracleNode {
       this.server = server;
     });
     this.sweeper = setInterval(() => this.sweep(), 5_000).unref();
-    this.log.info("oracle node started", { address: this.address, url: this.url, deploymentId: id });
+    this.log.info("oracle node started", {
+      address: this.address,
+      url: this.url,
+      deploymentId: id,
+      engines: this.o.auth.engines,
+    });
   }
 
   get address(): string {
@@ -179,6 +222,7 @@ export class OracleNode {
     }
     await this.gossip?.close().catch(() => undefined);
     this.store.close();
+    this.nonces.close();
     this.log.info("oracle node stopped", { address: this.address });
   }
 
@@ -187,12 +231,22 @@ export class OracleNode {
   private app() {
     const app = express();
     app.disable("x-powered-by");
-    app.use(express.json({ limit: "256kb" }));
-    app.post("/v1/proposals/:stream", async (req: Request, res: Response) => {
+    // The exact bytes: the engine's signature covers their hash. Not inflated (what is hashed is what came).
+    const raw = express.raw({ type: () => true, limit: MAX_PROPOSAL_BYTES, inflate: false });
+    app.post("/v1/proposals/:stream", raw, async (req: Request, res: Response) => {
       const stream = STREAMS[String(req.params.stream)];
       if (stream === undefined) return void res.status(404).json({ error: "unknown stream" });
-      const { status, body } = await this.handleProposal(stream, req.body);
-      res.status(status).json(body);
+      const body = Buffer.isBuffer(req.body) ? (req.body as Buffer) : new Uint8Array(0);
+      const answer = await this.handleRequest(
+        stream,
+        (name) => req.headers[name],
+        body,
+        req.socket.remoteAddress,
+      );
+      res
+        .status(answer.status)
+        .set(answer.headers ?? {})
+        .json(answer.body);
     });
     app.get("/health", async (_req, res) => {
       const h = await this.health();
@@ -202,14 +256,34 @@ export class OracleNode {
       res.set("Content-Type", this.metrics.registry.contentType);
       res.send(await this.metrics.registry.metrics());
     });
-    // Malformed JSON is a schema refusal like any other.
-    app.use((err: Error, req: Request, res: Response, next: (e?: unknown) => void) => {
-      if (!err) return next();
-      const stream = STREAMS[String(req.params?.stream ?? req.path.split("/").pop())];
-      if (stream !== undefined) this.metrics.seen.inc({ stream: streamName(stream) });
-      this.countRefusal(stream ?? 0, RefusalReason.Schema);
-      res.status(400).json({ refused: RefusalReason.Schema, detail: err.message });
-    });
+    // The body could not be read (too large, compressed, aborted): refused before anything else.
+    app.use(
+      (
+        err: Error & { type?: string; status?: number },
+        req: Request,
+        res: Response,
+        next: (e?: unknown) => void,
+      ) => {
+        if (!err) return next();
+        const stream = STREAMS[String(req.params?.stream ?? req.path.split("/").pop())];
+        if (stream === undefined) return void res.status(404).json({ error: "unknown stream" });
+        this.metrics.seen.inc({ stream: streamName(stream) });
+        const reason = err.type === "entity.too.large" ? RefusalReason.BodyTooLarge : RefusalReason.Schema;
+        const detail =
+          reason === RefusalReason.BodyTooLarge
+            ? `body larger than ${MAX_PROPOSAL_BYTES} bytes`
+            : String(err.message).slice(0, 200);
+        // Unauthenticated and attacker-chosen: logged only if it is an address at all.
+        const claimed = req.headers[PROPOSAL_AUTH_HEADERS.proposer];
+        this.refused(stream, reason, detail, {
+          proposer: typeof claimed === "string" && isAddress(claimed) ? getAddress(claimed) : undefined,
+          from: req.socket.remoteAddress,
+        });
+        const status =
+          reason === RefusalReason.BodyTooLarge ? 413 : err.status && err.status < 500 ? err.status : 400;
+        res.status(status).json({ refused: reason, detail });
+      },
+    );
     return app;
   }
 
@@ -244,11 +318,60 @@ export class OracleNode {
     this.metrics.refused.inc({ stream: streamName(stream), reason });
   }
 
-  /** Check, sign once, persist, gossip. Returns the HTTP status and body for the engine. */
-  async handleProposal(stream: Stream, body: unknown): Promise<{ status: number; body: unknown }> {
+  /** Count and log a refusal (every one: an operator sees who was turned away, and why). */
+  private refused(
+    stream: Stream,
+    reason: RefusalReason,
+    detail: unknown,
+    fields: Record<string, unknown>,
+  ): void {
+    this.countRefusal(stream, reason);
+    this.log.warn("proposal refused", { stream: streamName(stream), reason, detail, ...fields });
+  }
+
+  /**
+   * One `POST /v1/proposals/<stream>`: the envelope is authenticated before anything else (no chain,
+   * venue or snapshot read for a request the engine did not sign), then the body is parsed and checked.
+   */
+  async handleRequest(
+    stream: Stream,
+    header: (name: string) => string | string[] | undefined,
+    raw: Uint8Array,
+    from?: string,
+  ): Promise<Answer> {
+    this.metrics.seen.inc({ stream: streamName(stream) });
+    let proposer: string;
+    try {
+      ({ proposer } = this.auth.authenticate(stream, header, raw));
+    } catch (err) {
+      if (!(err instanceof ProposalUnauthenticated)) {
+        // E.g. the replay store cannot be written: nothing is checked or signed without it.
+        this.log.error("proposal authentication failed", { stream: streamName(stream), err });
+        return { status: 500, body: { error: "cannot authenticate the request now; send again later" } };
+      }
+      this.refused(stream, err.reason, err.details, { proposer: err.claimedProposer, from });
+      const status = refusalStatus(err.reason);
+      return {
+        status,
+        body: { refused: err.reason, detail: err.details },
+        headers: status === 401 ? { "WWW-Authenticate": WWW_AUTHENTICATE } : {},
+      };
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(utf8.decode(raw));
+    } catch (err) {
+      const detail = `body is not UTF-8 JSON: ${String((err as Error).message ?? err)}`;
+      this.refused(stream, RefusalReason.Schema, detail, { proposer, from });
+      return { status: 400, body: { refused: RefusalReason.Schema, detail } };
+    }
+    return this.checkAndSign(stream, body, proposer);
+  }
+
+  /** Check, sign once, persist, gossip (an authenticated proposal). Returns the HTTP status and body. */
+  private async checkAndSign(stream: Stream, body: unknown, proposer: string): Promise<Answer> {
     const proposalAt = this.clock.now();
     const label = { stream: streamName(stream) };
-    this.metrics.seen.inc(label);
     const schema =
       stream === Stream.Signal
         ? signalProposalSchema
@@ -257,11 +380,9 @@ export class OracleNode {
           : navProposalSchema;
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
-      this.countRefusal(stream, RefusalReason.Schema);
-      return {
-        status: 400,
-        body: { refused: RefusalReason.Schema, detail: parsed.error.issues.slice(0, 5) },
-      };
+      const detail = parsed.error.issues.slice(0, 5);
+      this.refused(stream, RefusalReason.Schema, detail, { proposer });
+      return { status: 400, body: { refused: RefusalReason.Schema, detail } };
     }
     try {
       let report: ReportOf<Stream>;
@@ -308,13 +429,12 @@ export class OracleNode {
       };
     } catch (err) {
       if (err instanceof EquivocationRefused) {
-        this.countRefusal(stream, RefusalReason.Equivocation);
+        this.refused(stream, RefusalReason.Equivocation, err.message, { proposer });
         return { status: 409, body: { refused: RefusalReason.Equivocation, detail: err.message } };
       }
       if (err instanceof ProposalRefused) {
-        this.countRefusal(stream, err.reason);
-        this.log.warn("proposal refused", { stream: label.stream, reason: err.reason, detail: err.details });
-        return { status: err.retryable ? 503 : 422, body: { refused: err.reason, detail: err.details } };
+        this.refused(stream, err.reason, err.details, { proposer });
+        return { status: refusalStatus(err.reason), body: { refused: err.reason, detail: err.details } };
       }
       this.log.error("proposal failed", { err });
       return { status: 500, body: { error: String((err as Error).message ?? err) } };
@@ -375,6 +495,11 @@ export class OracleNode {
 
   private async refreshOperators(): Promise<OperatorSet> {
     this.operators = await this.chain.operatorSet();
+    const both = this.o.auth.engines.filter((e) =>
+      this.operators!.operators.some((op) => BigInt(op) === BigInt(e)),
+    );
+    if (both.length > 0)
+      this.log.error("auth.engines lists oracle operators: their proposals are refused", { operators: both });
     return this.operators;
   }
 

@@ -75,6 +75,7 @@ async function main(): Promise<void> {
     http: config.http,
     dataDir: config.dataDir,
     checks: config.checks,
+    auth: config.auth,
     send: config.submission,
     failoverMs: config.failoverMs,
     venue: { ticker: venue, fills: venue, balance: venue },
@@ -82,7 +83,12 @@ async function main(): Promise<void> {
     logger: log,
     name: config.name,
   });
-  log.info("listening", { url: node.url, address: node.address, recompute: config.recompute !== undefined });
+  log.info("listening", {
+    url: node.url,
+    address: node.address,
+    recompute: config.recompute !== undefined,
+    engines: config.auth.engines,
+  });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

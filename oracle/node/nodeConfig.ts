@@ -1,11 +1,42 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
+import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
 import { OracleConfigError } from "../errors/OracleError.js";
+import { defaultProposalAuthLimits } from "../auth/ProposalAuthenticator.js";
 import { defaultCheckLimits } from "../checks/ProposalChecker.js";
 import { defaultSendPolicy } from "../submit/TransactionSender.js";
 
 const port = z.number().int().min(0).max(65_535);
+const address = z
+  .string()
+  .refine((a) => /^0x[0-9a-fA-F]{40}$/.test(a) && isAddress(a), "not an address (or a bad checksum)")
+  .transform((a) => getAddress(a));
+
+/** Whose proposals the node acts on. Required: a node without an engine identity does not start. */
+const authSchema = z
+  .object(
+    {
+      /** Engine addresses (from the engine's keystore) whose signed proposals this node accepts. */
+      engines: z
+        .array(address)
+        .min(1, "at least one engine address: the node acts only on proposals its engine signed")
+        .max(16)
+        .transform((a) => [...new Set(a)]),
+      /** Oldest request accepted, by the time the engine signed it (ms); also how long nonces are kept. */
+      maxRequestAgeMs: z.number().int().positive().max(3_600_000),
+      /** How far ahead of this node's clock a request may be stamped (ms). */
+      maxClockSkewMs: z.number().int().nonnegative().max(300_000),
+      /** Cap on remembered nonces. */
+      maxNonces: z.number().int().positive().max(10_000_000),
+    },
+    {
+      required_error:
+        "required: { engines: [<engine address>] } — the node acts only on proposals signed by its engine",
+    },
+  )
+  .strict()
+  .partial({ maxRequestAgeMs: true, maxClockSkewMs: true, maxNonces: true });
 
 const venueSchema = z.discriminatedUnion("kind", [
   z
@@ -42,6 +73,7 @@ export const nodeConfigSchema = z
     http: z.object({ host: z.string().default("127.0.0.1"), port }).strict(),
     dataDir: z.string().min(1),
     failoverMs: z.number().int().positive().default(3_000),
+    auth: authSchema,
     checks: z
       .object({
         minDeadlineSeconds: z.number().int().nonnegative(),
@@ -90,9 +122,10 @@ export const nodeConfigSchema = z
 export type NodeConfigFile = z.input<typeof nodeConfigSchema>;
 
 export type NodeConfig = Readonly<
-  Omit<z.output<typeof nodeConfigSchema>, "checks" | "submission"> & {
+  Omit<z.output<typeof nodeConfigSchema>, "checks" | "submission" | "auth"> & {
     checks: typeof defaultCheckLimits;
     submission: typeof defaultSendPolicy;
+    auth: { engines: string[]; maxRequestAgeMs: number; maxClockSkewMs: number; maxNonces: number };
   }
 >;
 
@@ -153,6 +186,7 @@ export function parseNodeConfig(raw: unknown, env: NodeJS.ProcessEnv, baseDir: s
       snapshotDir: c.recompute.snapshotDir && abs(c.recompute.snapshotDir),
       artefactRoot: c.recompute.artefactRoot && abs(c.recompute.artefactRoot),
     },
+    auth: { ...defaultProposalAuthLimits, ...c.auth },
     checks: { ...defaultCheckLimits, ...c.checks },
     submission: { ...defaultSendPolicy, ...c.submission },
   });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { getAddress } from "ethers";
 import {
   Stream,
   type ExecutionReport,
@@ -26,6 +27,11 @@ const bytes32 = z
   .string()
   .regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x and 64 hex digits")
   .transform((v) => v.toLowerCase());
+
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "a 20-byte hex address")
+  .transform((v) => getAddress(v.toLowerCase()));
 
 const header = {
   configDigest: bytes32,
@@ -58,7 +64,10 @@ export const fillSchema = z
 export const navSchema = z
   .object({
     epoch: uint(64),
+    vault: address,
     venueEquity: uint(256),
+    custodySent: uint(256),
+    custodyReturned: uint(256),
     timestamp: uint(64),
     venueSnapshotHash: bytes32,
   })

@@ -16,7 +16,8 @@ import type { DecisionRecomputer, RecomputeRequest, RecomputeResult } from "./De
 
 /**
  * Model kinds whose predictions are bit-stable across machines in the pinned runtime. LSTM inference
- * goes through TensorFlow kernels whose float summation order depends on the backend: bounds only.
+ * goes through TensorFlow kernels whose float summation order depends on the backend: not re-computable
+ * (a node configured to re-compute refuses such a signal).
  */
 const DETERMINISTIC_MODEL_KINDS = new Set(["ma-momentum", "gradient-boosting"]);
 /** Solvers that are pure functions of their input and seed (no wall-clock time-outs, no workers). */
@@ -47,7 +48,8 @@ export class SnapshotRecomputer implements DecisionRecomputer {
     try {
       snapshot = await this.o.source.get(hash);
     } catch (err) {
-      // Tampered bytes are the engine's fault; an unreachable store is not (bounds checks only).
+      // Tampered bytes are the engine's fault (invalid); an unreachable store is not (thrown: the
+      // node refuses as recompute_unavailable).
       if (err instanceof SnapshotIntegrityError) return invalid(err.message);
       throw err;
     }

@@ -4,7 +4,9 @@ import type { Order, Trade } from "ccxt";
 import type { CcxtTradeLike } from "../../offchain/execution/CcxtExchangeLike.js";
 import { venueTradeOf } from "../../offchain/execution/ccxtTrades.js";
 import { priceToE8, toTokenUnits, tradeToFillUnits } from "../../offchain/protocol/units.js";
-import type { VenueBalanceSource } from "./VenueBalanceSource.js";
+import { custodyTotalsFromLedger } from "../../offchain/execution/custodyLedger.js";
+import type { CcxtLedgerEntryLike } from "../../offchain/execution/CcxtExchangeLike.js";
+import type { VenueBalanceSource, VenueCustody } from "./VenueBalanceSource.js";
 import type { VenueFill, VenueFillsSource } from "./VenueFillsSource.js";
 import type { VenueTickerSource } from "./VenueTickerSource.js";
 
@@ -129,6 +131,19 @@ export class CcxtVenue implements VenueTickerSource, VenueFillsSource, VenueBala
     const total = (b.total as unknown as Record<string, number | undefined>)[this.options.quoteCurrency];
     if (total === undefined) throw new Error(`venue balance has no ${this.options.quoteCurrency}`);
     return toTokenUnits(total, this.options.assetDecimals);
+  }
+
+  /** The account's custody transfers, from its ledger, read as the engine reads them. */
+  async custody(): Promise<VenueCustody> {
+    const t = await custodyTotalsFromLedger(
+      (code, since, limit, params) =>
+        this.exchange.fetchLedger(code, since, limit, params) as unknown as Promise<CcxtLedgerEntryLike[]>,
+      this.options.quoteCurrency,
+      this.options.exchange,
+    );
+    const units = (x: number) =>
+      toTokenUnits(x.toFixed(this.options.assetDecimals), this.options.assetDecimals);
+    return { credited: units(t.credited), debited: units(t.debited) };
   }
 
   /** The order reference a fill carries on-chain for a client order id. */

@@ -1,4 +1,4 @@
-import type { VenueBalanceSource } from "./VenueBalanceSource.js";
+import type { VenueBalanceSource, VenueCustody } from "./VenueBalanceSource.js";
 import type { VenueFill, VenueFillsSource } from "./VenueFillsSource.js";
 import type { VenueTickerSource } from "./VenueTickerSource.js";
 
@@ -13,12 +13,21 @@ export class InMemoryVenue implements VenueTickerSource, VenueFillsSource, Venue
   /** Trades per venue order id, one entry per venue trade. */
   readonly fills = new Map<string, VenueFill[]>();
   equityValue = 0n;
+  custodyValue: VenueCustody = { credited: 0n, debited: 0n };
   down = false;
 
-  constructor(init: { prices?: Iterable<[number, bigint]>; fills?: VenueFill[]; equity?: bigint } = {}) {
+  constructor(
+    init: {
+      prices?: Iterable<[number, bigint]>;
+      fills?: VenueFill[];
+      equity?: bigint;
+      custody?: VenueCustody;
+    } = {},
+  ) {
     for (const [a, p] of init.prices ?? []) this.prices.set(a, p);
     for (const f of init.fills ?? []) this.addTrade(f);
     this.equityValue = init.equity ?? 0n;
+    if (init.custody) this.custodyValue = { ...init.custody };
   }
 
   /** Records one more venue trade of its order. */
@@ -47,5 +56,10 @@ export class InMemoryVenue implements VenueTickerSource, VenueFillsSource, Venue
   async equity(): Promise<bigint> {
     this.reachable();
     return this.equityValue;
+  }
+
+  async custody(): Promise<VenueCustody> {
+    this.reachable();
+    return { ...this.custodyValue };
   }
 }

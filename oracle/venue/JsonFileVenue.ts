@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import type { VenueBalanceSource } from "./VenueBalanceSource.js";
+import type { VenueBalanceSource, VenueCustody } from "./VenueBalanceSource.js";
 import type { VenueFill, VenueFillsSource } from "./VenueFillsSource.js";
 import type { VenueTickerSource } from "./VenueTickerSource.js";
 
@@ -25,12 +25,14 @@ const fileSchema = z
       )
       .default([]),
     equity: int,
+    /** Cumulative custody credited to / debited from the account (token units). */
+    custody: z.object({ credited: int, debited: int }).strict(),
   })
   .strict();
 
 /**
  * A simulated venue read from a JSON file on every query (prices per asset index, fills — one per
- * venue trade, in on-chain units — and equity),
+ * venue trade, in on-chain units —, equity and custody transfers),
  * for local runs and multi-process tests where the venue simulator writes the file. Not for live.
  */
 export class JsonFileVenue implements VenueTickerSource, VenueFillsSource, VenueBalanceSource {
@@ -53,5 +55,9 @@ export class JsonFileVenue implements VenueTickerSource, VenueFillsSource, Venue
 
   async equity(): Promise<bigint> {
     return (await this.read()).equity;
+  }
+
+  async custody(): Promise<VenueCustody> {
+    return (await this.read()).custody;
   }
 }

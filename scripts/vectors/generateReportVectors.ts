@@ -44,7 +44,8 @@ const SIGNAL_TYPE =
 const FILL_TYPE =
   "Fill(uint8 asset,int128 quantityE8,uint64 priceE8,uint64 feeE8,bytes32 orderRef,uint64 timestamp)";
 const EXECUTION_TYPE = "Execution(uint64 signalSequence,Fill[] fills)";
-const NAV_TYPE = "Nav(uint64 epoch,uint256 venueEquity,uint64 timestamp,bytes32 venueSnapshotHash)";
+const NAV_TYPE =
+  "Nav(uint64 epoch,address vault,uint256 venueEquity,uint256 custodySent,uint256 custodyReturned,uint64 timestamp,bytes32 venueSnapshotHash)";
 const HEADER = "bytes32 configDigest,uint64 sequence,uint64 deadline";
 
 // encodeType: the primary type, then every referenced type sorted by name.
@@ -88,7 +89,10 @@ interface ExecutionV {
 }
 interface NavV {
   epoch: bigint;
+  vault: string;
   venueEquity: bigint;
+  custodySent: bigint;
+  custodyReturned: bigint;
   timestamp: bigint;
   venueSnapshotHash: string;
 }
@@ -126,8 +130,17 @@ function hashExecution(e: ExecutionV): string {
 
 function hashNav(n: NavV): string {
   return enc(
-    ["bytes32", "uint64", "uint256", "uint64", "bytes32"],
-    [TYPEHASH.Nav, n.epoch, n.venueEquity, n.timestamp, n.venueSnapshotHash],
+    ["bytes32", "uint64", "address", "uint256", "uint256", "uint256", "uint64", "bytes32"],
+    [
+      TYPEHASH.Nav,
+      n.epoch,
+      n.vault,
+      n.venueEquity,
+      n.custodySent,
+      n.custodyReturned,
+      n.timestamp,
+      n.venueSnapshotHash,
+    ],
   );
 }
 
@@ -266,7 +279,10 @@ const navs: Array<{ name: string; header: Header; nav: NavV }> = [
     header: { configDigest: id("sigil/config/1"), sequence: 7n, deadline: 1_735_776_600n },
     nav: {
       epoch: 7n,
+      vault: getAddress("0x5161100000000000000000000000000000000fa7"),
       venueEquity: 1_234_567_890_123n, // 1,234,567.890123 USDC
+      custodySent: 1_500_000_000_000n, // 1.5M sent, of which 250k came back
+      custodyReturned: 250_000_000_000n,
       timestamp: 1_735_776_000n,
       venueSnapshotHash: id("sigil/venue-snapshot/7"),
     },
@@ -274,7 +290,15 @@ const navs: Array<{ name: string; header: Header; nav: NavV }> = [
   {
     name: "nav-extremes",
     header: { configDigest: `0x${"ff".repeat(32)}`, sequence: MAX_U64, deadline: MAX_U64 },
-    nav: { epoch: MAX_U64, venueEquity: MAX_U256, timestamp: 0n, venueSnapshotHash: ZeroHash },
+    nav: {
+      epoch: MAX_U64,
+      vault: getAddress(`0x${"ff".repeat(20)}`),
+      venueEquity: MAX_U256,
+      custodySent: MAX_U256,
+      custodyReturned: 0n,
+      timestamp: 0n,
+      venueSnapshotHash: ZeroHash,
+    },
   },
 ];
 

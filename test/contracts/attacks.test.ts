@@ -13,9 +13,15 @@ import {
   submitSignal,
   USD,
 } from "../helpers/sigilFixture.js";
-import { typed, type AggregatorFn, type VaultFn } from "../helpers/typedContracts.js";
+import { scheduleStruct } from "../../scripts/deploy/deploySigil.js";
+import { typed, type AggregatorFn, type BookFn, type VaultFn } from "../helpers/typedContracts.js";
 import {
+  claimableDeposit,
+  claimableRedeem,
   lastNavTimestamp,
+  passCutoffOf,
+  pendingDeposit,
+  pendingTotals,
   requestDeposit,
   settleNav,
   stake,
@@ -23,14 +29,7 @@ import {
   vaultCtx,
   type VaultCtx,
 } from "../helpers/vaultActions.js";
-import {
-  DAY,
-  assetsFor,
-  pricePerShare,
-  settlement,
-  sharesFor,
-  type FeeRates,
-} from "../helpers/vaultModel.js";
+import { assetsFor, pricePerShare, settlement, sharesFor, type FeeRates } from "../helpers/vaultModel.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, mine, time } = networkHelpers;
@@ -68,7 +67,7 @@ async function deployReentrantVault() {
     await f.policy.getAddress(),
     f.deployer.address,
     USD(1_000_000),
-    2 * 86_400,
+    scheduleStruct(f.options.vault.schedule),
   ]);
   return { f, token, vault };
 }
@@ -83,21 +82,23 @@ describe("attacks", () => {
       await stakedWithVenue(c); // alice: 10,000 USD, 8,000 of it at the venue
       const t1 = await lastNavTimestamp(c);
 
-      // The venue is up 1,000 USD; the attacker deposits 10,000 USD before the report lands.
-      await time.increaseTo(t1 + DAY);
+      // The venue is up 1,000 USD; the attacker deposits 10,000 USD before the epoch's cut-off, so the
+      // report that settles it is valued after the gain.
       await requestDeposit(c, attacker, USD(10_000));
+      await passCutoffOf(c);
+      const t2 = await now(ethers);
       const gainEpoch = settlement({
         idle: USD(2_000),
         venueEquity: USD(9_000),
         supply: 10n ** 16n,
         highWaterMark: ONE_SHARE_PRICE,
-        elapsed: DAY,
+        elapsed: t2 - t1,
         rates: DEFAULT_RATES,
         depositAssets: USD(10_000),
         redeemShares: 0n,
       });
-      await settleNav(c, USD(9_000), { timestamp: t1 + DAY });
-      const [, attackerShares] = await c.vault.claimableDepositRequest(attacker.address);
+      await settleNav(c, USD(9_000), { timestamp: t2 });
+      const [, attackerShares] = await claimableDeposit(c, attacker.address);
       expect(attackerShares).to.equal(gainEpoch.depositShares);
       // At the stale price the attacker would have had 1e16 shares, as many as alice.
       expect(attackerShares).to.be.lessThan(10n ** 16n);
@@ -105,7 +106,7 @@ describe("attacks", () => {
 
       // The attacker redeems everything at the next report, with no further P&L.
       await c.vault.connect(attacker).requestRedeem(attackerShares, attacker.address, attacker.address);
-      await time.increaseTo(t1 + DAY + 3_600n);
+      await time.increaseTo(t2 + 3_600n);
       const exitEpoch = settlement({
         idle: USD(12_000),
         venueEquity: USD(9_000),
@@ -117,7 +118,7 @@ describe("attacks", () => {
         redeemShares: attackerShares,
       });
       expect(exitEpoch.redeemFulfilled).to.equal(true);
-      await settleNav(c, USD(9_000), { timestamp: t1 + DAY + 3_600n });
+      await settleNav(c, USD(9_000), { timestamp: t2 + 3_600n });
       await expect(c.vault.connect(attacker).claimRedeem(attacker.address)).to.changeTokenBalances(
         ethers,
         c.asset,
@@ -165,8 +166,8 @@ describe("attacks", () => {
       const attackerShares = (1n * depositShares) / depositAssets;
       const victimShares = (USD(1_000) * depositShares) / depositAssets;
       expect(attackerShares).to.equal(0n);
-      expect(await c.vault.claimableDepositRequest(attacker.address)).to.deep.equal([1n, 0n]);
-      expect(await c.vault.claimableDepositRequest(victim.address)).to.deep.equal([USD(1_000), victimShares]);
+      expect(await claimableDeposit(c, attacker.address)).to.deep.equal([1n, 0n, 0n]);
+      expect(await claimableDeposit(c, victim.address)).to.deep.equal([USD(1_000), victimShares, 0n]);
       await c.vault.connect(victim).claimDeposit(victim.address);
 
       // The victim exits at the next epoch and gets its deposit back less rounding; the attacker lost it all.
@@ -196,7 +197,7 @@ describe("attacks", () => {
       const assets = DONATION + 1n;
       const victimShares = sharesFor(USD(1_000), assets, 10n ** 6n);
       await settleNav(c, 0n);
-      expect(await c.vault.claimableDepositRequest(victim.address)).to.deep.equal([USD(1_000), victimShares]);
+      expect(await claimableDeposit(c, victim.address)).to.deep.equal([USD(1_000), victimShares, 0n]);
       await c.vault.connect(victim).claimDeposit(victim.address);
 
       // Both leave in the same batch.
@@ -236,7 +237,8 @@ describe("attacks", () => {
       const { f, token, vault } = await loadFixture(deployReentrantVault);
       const base = await vaultCtx(f);
       const rVault = typed<VaultFn>(vault);
-      const c: VaultCtx = { ...base, vault: rVault, vaultAddr: await vault.getAddress() };
+      const rBook = typed<BookFn>(await ethers.getContractAt("EpochBook", await vault.epochBook()));
+      const c: VaultCtx = { ...base, vault: rVault, book: rBook, vaultAddr: await vault.getAddress() };
       const t = typed<TokenFn>(token);
       const tokenAddr = await token.getAddress();
       const reentrantCall = vault.interface.encodeErrorResult("ReentrancyGuardReentrantCall", []);
@@ -256,8 +258,8 @@ describe("attacks", () => {
         .withArgs(f.alice.address, f.alice.address, 1n, USD(1_000));
       expect(await t.lastCallSucceeded()).to.equal(false);
       expect(await t.lastRevertData()).to.equal(reentrantCall);
-      expect(await rVault.pendingTotals()).to.deep.equal([USD(1_000), 0n]);
-      expect(await rVault.pendingDepositRequest(f.alice.address)).to.equal(USD(1_000));
+      expect(await pendingTotals(c)).to.deep.equal([USD(1_000), 0n]);
+      expect(await pendingDeposit(c, f.alice.address)).to.equal(USD(1_000));
       expect(await t.balanceOf(c.vaultAddr)).to.equal(USD(1_000));
     });
 
@@ -276,15 +278,15 @@ describe("attacks", () => {
       expect(await t.lastCallSucceeded()).to.equal(false);
       expect(await t.lastRevertData()).to.equal(reentrantCall);
       expect(await t.balanceOf(f.alice.address)).to.equal(USD(1_000));
-      expect(await rVault.pendingDepositRequest(tokenAddr)).to.equal(USD(500));
-      expect(await rVault.pendingTotals()).to.deep.equal([USD(500), 0n]);
+      expect(await pendingDeposit(c, tokenAddr)).to.equal(USD(500));
+      expect(await pendingTotals(c)).to.deep.equal([USD(500), 0n]);
       expect(await t.balanceOf(c.vaultAddr)).to.equal(USD(500));
 
       // The same call outside a vault frame goes through: only the guard stopped it.
       await t.arm(c.vaultAddr, cancel);
       await t.connect(f.alice).transfer(f.bob.address, 1n);
       expect(await t.lastCallSucceeded()).to.equal(true);
-      expect(await rVault.pendingDepositRequest(tokenAddr)).to.equal(0n);
+      expect(await pendingDeposit(c, tokenAddr)).to.equal(0n);
       expect(await t.balanceOf(tokenAddr)).to.equal(USD(500));
     });
 
@@ -304,10 +306,10 @@ describe("attacks", () => {
       await t.arm(c.vaultAddr, rVault.interface.encodeFunctionData("claimDeposit", [tokenAddr]));
       await expect(rVault.connect(f.alice).claimRedeem(f.alice.address))
         .to.emit(rVault, "RedeemClaimed")
-        .withArgs(f.alice.address, f.alice.address, 1n, 4n * 10n ** 14n, owed);
+        .withArgs(f.alice.address, f.alice.address, 2n, 4n * 10n ** 14n, owed);
       expect(await t.lastCallSucceeded()).to.equal(false);
       expect(await t.lastRevertData()).to.equal(reentrantCall);
-      expect(await rVault.claimableDepositRequest(tokenAddr)).to.deep.equal([USD(500), 5n * 10n ** 14n]);
+      expect(await claimableDeposit(c, tokenAddr)).to.deep.equal([USD(500), 5n * 10n ** 14n, 0n]);
       expect(await rVault.balanceOf(tokenAddr)).to.equal(0n);
       expect(await rVault.reservedAssets()).to.equal(0n);
       expect(await t.balanceOf(c.vaultAddr)).to.equal(USD(1_500) - owed);
@@ -316,7 +318,7 @@ describe("attacks", () => {
       // A second redemption, with a callback into claimRedeem for the same controller.
       await rVault.connect(f.alice).requestRedeem(10n ** 14n, f.alice.address, f.alice.address);
       await settleNav(c, 0n);
-      const [, owed2] = await rVault.claimableRedeemRequest(f.alice.address);
+      const [, owed2] = await claimableRedeem(c, f.alice.address);
       await t.arm(c.vaultAddr, rVault.interface.encodeFunctionData("claimRedeem", [tokenAddr]));
       await expect(rVault.connect(f.alice).claimRedeem(f.alice.address)).to.changeTokenBalances(
         ethers,
@@ -478,7 +480,7 @@ describe("attacks", () => {
       await c.governor.connect(alice).propose(targets, [0n], [calldata], description);
       const proposalId = await c.governor.hashProposal(targets, [0n], [calldata], id(description));
       const snapshot = await c.governor.proposalSnapshot(proposalId);
-      await mine(2);
+      await mine(Number(await c.governor.votingDelay()) + 1);
       expect(await ethers.provider.getBlockNumber()).to.be.greaterThan(Number(snapshot));
       await c.governor.connect(alice).castVote(proposalId, 1);
 

@@ -3,7 +3,12 @@ import { execFile } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
 import { promisify } from "node:util";
 import { network } from "hardhat";
-import { deploySigil, localDeployOptions } from "../../scripts/deploy/deploySigil.js";
+import {
+  deploySigil,
+  exitPathSeconds,
+  localDeployOptions,
+  sensitiveSelectors,
+} from "../../scripts/deploy/deploySigil.js";
 
 const run = promisify(execFile);
 
@@ -60,6 +65,25 @@ describe("deploySigil", () => {
     ]) {
       expect(c.deployment.contracts[name]?.block, name).to.be.greaterThan(0);
     }
+    // The vault's request book and NAV guard are recorded at the vault's block.
+    expect(c.deployment.contracts.EpochBook?.address).to.equal(await c.vault.epochBook());
+    expect(c.deployment.contracts.NavGuard?.address).to.equal(await c.vault.navGuard());
+    expect(c.deployment.contracts.EpochBook?.block).to.equal(c.deployment.contracts.SigilVault?.block);
+
+    // Governance as configured: threshold share, quorum, late-quorum extension, security council, delays.
+    const g = options.governance;
+    expect(await c.governor.proposalThresholdBps()).to.equal(BigInt(g.proposalThresholdBps));
+    expect(await c.governor["quorumNumerator()"]()).to.equal(BigInt(g.quorumPercent));
+    expect(await c.governor.votingDelay()).to.equal(BigInt(g.votingDelayBlocks));
+    expect(await c.governor.lateQuorumVoteExtension()).to.equal(BigInt(g.lateQuorumExtensionBlocks));
+    expect(await c.governor.proposalGuardian()).to.equal(options.guardian);
+    expect(await c.timelock.getMinDelay()).to.equal(BigInt(g.timelockDelaySeconds));
+    for (const selector of sensitiveSelectors()) {
+      expect(await c.timelock.operationDelay(selector), selector).to.equal(BigInt(g.sensitiveDelaySeconds));
+    }
+    const setCap = c.vault.interface.getFunction("setCap")!.selector;
+    expect(await c.timelock.operationDelay(setCap)).to.equal(BigInt(g.timelockDelaySeconds));
+    expect(g.timelockDelaySeconds).to.be.greaterThanOrEqual(exitPathSeconds(options));
   });
 
   it("scripts/deploy.ts writes deployments/<network>.json that matches the chain", async function () {

@@ -69,7 +69,10 @@ interface FillJson {
 }
 interface NavJson {
   epoch: string;
+  vault: string;
   venueEquity: string;
+  custodySent: string;
+  custodyReturned: string;
   timestamp: string;
   venueSnapshotHash: string;
 }
@@ -132,7 +135,10 @@ function toFill(f: FillJson): Fill {
 function toNav(n: NavJson): Nav {
   return {
     epoch: BigInt(n.epoch),
+    vault: n.vault,
     venueEquity: BigInt(n.venueEquity),
+    custodySent: BigInt(n.custodySent),
+    custodyReturned: BigInt(n.custodyReturned),
     timestamp: BigInt(n.timestamp),
     venueSnapshotHash: n.venueSnapshotHash,
   };

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { encodeBytes32String, id, toBeHex, ZeroAddress, ZeroHash } from "ethers";
-import { deployFixture, operatorWallets, USD } from "../helpers/sigilFixture.js";
+import { deployFixture, now, operatorWallets, USD } from "../helpers/sigilFixture.js";
 import { settleNav, signedNav, stake, vaultCtx, type VaultCtx } from "../helpers/vaultActions.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -88,7 +88,16 @@ describe("governance", () => {
       await expect(
         c.governor.execute(p.targets, p.values, p.calldatas, descriptionHash),
       ).to.be.revertedWithCustomError(c.timelock, "TimelockUnexpectedOperationState");
+      // The operator set and fees are sensitive: the minimum delay is not enough, the ETA says when.
+      const queuedAt = await now(ethers);
+      const sensitive = BigInt(f.options.governance.sensitiveDelaySeconds);
+      expect(sensitive).to.be.greaterThan(await c.timelock.getMinDelay());
+      expect(await c.governor.proposalEta(proposalId)).to.equal(queuedAt + sensitive);
       await time.increase(await c.timelock.getMinDelay());
+      await expect(
+        c.governor.execute(p.targets, p.values, p.calldatas, descriptionHash),
+      ).to.be.revertedWithCustomError(c.timelock, "TimelockUnexpectedOperationState");
+      await time.increaseTo(await c.governor.proposalEta(proposalId));
       const oldDigest = await c.registry.configDigest();
       const tx = c.governor.execute(p.targets, p.values, p.calldatas, descriptionHash);
       await expect(tx).to.emit(c.policy, "LimitsSet").withArgs(Object.values(looser), timelock);
@@ -124,7 +133,7 @@ describe("governance", () => {
         description: "Raise gross to 2x",
       };
       const proposalId = await propose(c, p);
-      await mine(2);
+      await mine(Number(await c.governor.votingDelay()) + 1);
       await c.governor.connect(f.alice).castVote(proposalId, 1);
       await c.governor.connect(f.bob).castVote(proposalId, 0);
       await mine(Number(await c.governor.votingPeriod()));

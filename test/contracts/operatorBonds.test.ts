@@ -539,7 +539,10 @@ describe("OperatorBonds", () => {
         deadline: 4_000_000_000n,
         nav: {
           epoch: 2n,
+          vault: await s.vault.getAddress(),
           venueEquity: USD(1_000_000),
+          custodySent: USD(800_000),
+          custodyReturned: 0n,
           timestamp: 1_700_000_000n,
           venueSnapshotHash: keccak256("0x01"),
         },
@@ -591,7 +594,15 @@ describe("OperatorBonds", () => {
         configDigest: digest,
         sequence: 3n,
         deadline: 4_000_000_000n,
-        nav: { epoch: 1n, venueEquity: 5n, timestamp: 1_700_000_000n, venueSnapshotHash: keccak256("0x02") },
+        nav: {
+          epoch: 1n,
+          vault: await s.vault.getAddress(),
+          venueEquity: 5n,
+          custodySent: 0n,
+          custodyReturned: 0n,
+          timestamp: 1_700_000_000n,
+          venueSnapshotHash: keccak256("0x02"),
+        },
       };
       const sigA = (await signReport(op, Stream.Signal, s.f.domain, sig)).signature;
       const sigB = (await signReport(op, Stream.Nav, s.f.domain, nav)).signature;

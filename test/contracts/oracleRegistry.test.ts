@@ -179,11 +179,12 @@ describe("OracleRegistry", () => {
       expect(await registry.operators()).to.deep.equal([]);
     });
 
-    it("verify: reverts with TooFewSignatures before any configuration", async () => {
+    it("verify: reverts with NoQuorum before any configuration (threshold 0 verifies nothing)", async () => {
       const { registry } = await deployRegistry();
-      await expect(registry.verify(keccak256("0x01"), keccak256("0x02"), "0x"))
-        .to.be.revertedWithCustomError(registry, "OracleRegistryTooFewSignatures")
-        .withArgs(0n, 0n);
+      await expect(registry.verify(keccak256("0x01"), keccak256("0x02"), "0x")).to.be.revertedWithCustomError(
+        registry,
+        "OracleRegistryNoQuorum",
+      );
     });
 
     it("removeOperator: reverts with NotOperator before any configuration", async () => {
@@ -743,13 +744,13 @@ describe("OracleRegistry", () => {
       expect(await s.registry.configDigest()).to.equal(emptyDigest);
       expect(await s.registry.isOperator(last.address)).to.equal(false);
 
-      await expect(s.registry.verify(reportStructHash(Stream.Signal, r), digest1, sig))
-        .to.be.revertedWithCustomError(s.registry, "OracleRegistryTooFewSignatures")
-        .withArgs(1n, 0n);
+      await expect(
+        s.registry.verify(reportStructHash(Stream.Signal, r), digest1, sig),
+      ).to.be.revertedWithCustomError(s.registry, "OracleRegistryNoQuorum");
       // Even a report claiming the empty set's digest with no signatures is refused.
-      await expect(s.registry.verify(reportStructHash(Stream.Signal, r), emptyDigest, "0x"))
-        .to.be.revertedWithCustomError(s.registry, "OracleRegistryTooFewSignatures")
-        .withArgs(0n, 0n);
+      await expect(
+        s.registry.verify(reportStructHash(Stream.Signal, r), emptyDigest, "0x"),
+      ).to.be.revertedWithCustomError(s.registry, "OracleRegistryNoQuorum");
       // Nothing left to remove.
       await expect(s.registry.connect(s.slasher).removeOperator(last.address))
         .to.be.revertedWithCustomError(s.registry, "OracleRegistryNotOperator")

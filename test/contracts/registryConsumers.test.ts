@@ -51,4 +51,32 @@ describe("OracleRegistry config consumers", () => {
       "OracleRegistryConfigDigestMismatch",
     );
   });
+
+  it("a consumer dropped from the list is sent an empty configuration: it verifies nothing until wired again", async () => {
+    const { ethers } = await network.create();
+    const f = await deployFixture(ethers);
+    const ledger = await f.ledger.getAddress();
+    const other = await ethers.deployContract("TradeLedger", [
+      await f.registry.getAddress(),
+      await f.policy.getAddress(),
+      await f.vault.getAddress(),
+      6,
+    ]);
+    await f.registry.setConsumers([ledger, await other.getAddress()]);
+    const signal = await signalReport(f, 1n, [0], [1_000]);
+    const sigs = await cosign(Stream.Signal, f.domain, signal, f.operators.slice(0, 2));
+    // Dropping `other` revokes it and only it; the kept ledger is pushed the current config again.
+    const tx = f.registry.setConsumers([ledger]);
+    await expect(tx)
+      .to.emit(f.registry, "ConsumerRevoked")
+      .withArgs(await other.getAddress());
+    await expect(tx)
+      .to.emit(f.ledger, "OracleConfigSynced")
+      .withArgs(await f.registry.configVersion());
+    await expect(other.submitSignal(signal, sigs)).to.be.revertedWithCustomError(
+      f.registry,
+      "OracleRegistryNoQuorum",
+    );
+    await expect(f.ledger.submitSignal(signal, sigs)).to.emit(f.ledger, "SignalAccepted");
+  });
 });

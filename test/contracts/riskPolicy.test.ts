@@ -213,6 +213,33 @@ describe("RiskPolicy", () => {
     });
   });
 
+  describe("the NAV-change floor", () => {
+    it("MIN_NAV_CHANGE_BPS: nobody can set maxNavChangeBps below it (constructor, governance, guardian); the floor itself is accepted", async () => {
+      const { policy, guardian } = await setup();
+      const floor: bigint = await policy.MIN_NAV_CHANGE_BPS();
+      expect(floor).to.equal(100n);
+      const { ethers } = await network.create();
+      const [admin] = await ethers.getSigners();
+      const factory = await ethers.getContractFactory("RiskPolicy");
+      await expect(factory.deploy(admin!.address, ZeroAddress, { ...LIMITS, maxNavChangeBps: floor - 1n }))
+        .to.be.revertedWithCustomError(factory, "RiskPolicyInvalidLimit")
+        .withArgs(B("maxNavChangeBps"));
+      for (const bps of [0n, floor - 1n]) {
+        await expect(policy.setLimits({ ...LIMITS, maxNavChangeBps: bps }))
+          .to.be.revertedWithCustomError(policy, "RiskPolicyInvalidLimit")
+          .withArgs(B("maxNavChangeBps"));
+        await expect(policy.connect(guardian).tightenLimits({ ...LIMITS, maxNavChangeBps: bps }))
+          .to.be.revertedWithCustomError(policy, "RiskPolicyInvalidLimit")
+          .withArgs(B("maxNavChangeBps"));
+      }
+      await expect(policy.connect(guardian).tightenLimits({ ...LIMITS, maxNavChangeBps: floor })).to.emit(
+        policy,
+        "LimitsSet",
+      );
+      expect((await policy.limits()).maxNavChangeBps).to.equal(floor);
+    });
+  });
+
   describe("setAsset", () => {
     it("lists assets densely, emits AssetSet and grows assetCount only for a new index", async () => {
       const { policy, admin, configs } = await setup();

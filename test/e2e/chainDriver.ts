@@ -34,6 +34,7 @@ export class ChainDriver {
     readonly ledger: Contract,
     readonly registry: Contract,
     readonly asset: Contract,
+    readonly governor: Contract,
     readonly domain: ReportDomain,
     private readonly operators: HDNodeWallet[],
   ) {}
@@ -56,6 +57,7 @@ export class ChainDriver {
       await at("TradeLedger", "ledger/TradeLedger.sol/TradeLedger.json"),
       registry,
       new Contract(asset, await abiOf(root, "mocks/MockStable.sol/MockStable.json"), submitter),
+      await at("SigilGovernor", "governance/SigilGovernor.sol/SigilGovernor.json"),
       reportDomain(network.chainId, await registry.getAddress()),
       [hardhatAccount(1), hardhatAccount(2)],
     );
@@ -74,16 +76,37 @@ export class ChainDriver {
     );
   }
 
-  /** Settle the open epoch with `venueEquity` (default: the booked venue equity, i.e. no P&L). */
+  /**
+   * Settle the open epoch with `venueEquity` (default: the booked venue equity, i.e. no P&L), valued
+   * by a venue that has seen every custody move; the clock first moves to the epoch's cut-off.
+   */
   async settle(venueEquity?: bigint): Promise<void> {
+    const book = new Contract(
+      (await this.vault.getFunction("epochBook")()) as string,
+      ["function epochState() view returns (uint64 epoch, uint64 cutoff)"],
+      this.provider,
+    );
+    const [, cutoff] = (await book.getFunction("epochState")()) as [bigint, bigint];
+    if ((await this.now()) < cutoff) {
+      await this.provider.send("evm_setNextBlockTimestamp", [`0x${cutoff.toString(16)}`]);
+      await this.provider.send("evm_mine", []);
+    }
     const t = await this.now();
+    const [custodySent, custodyReturned] = (await this.vault.getFunction("custodyTotals")()) as [
+      bigint,
+      bigint,
+    ];
+    const booked = (await this.vault.getFunction("offchainEquity")()) as bigint;
     const report = {
       configDigest: (await this.registry.getFunction("configDigest")()) as string,
       sequence: ((await this.vault.getFunction("navSequence")()) as bigint) + 1n,
       deadline: t + 600n,
       nav: {
         epoch: (await this.vault.getFunction("currentEpoch")()) as bigint,
-        venueEquity: venueEquity ?? ((await this.vault.getFunction("offchainEquity")()) as bigint),
+        vault: await this.vault.getAddress(),
+        venueEquity: venueEquity ?? (booked > 0n ? booked : 0n),
+        custodySent,
+        custodyReturned,
         timestamp: t,
         venueSnapshotHash: encodeBytes32String(`snapshot-${t}`),
       },
@@ -150,6 +173,23 @@ export class ChainDriver {
     };
     await (
       await this.ledger.getFunction("submitExecution")(report, await this.sign(Stream.Execution, report))
+    ).wait();
+  }
+
+  /** Hardhat account `from` (unlocked on the node) proposes `actions` with `description`. */
+  async propose(
+    from: number,
+    actions: Array<{ target: string; value?: bigint; data: string }>,
+    description: string,
+  ): Promise<void> {
+    const signer = await this.provider.getSigner(from);
+    await (
+      await (this.governor.connect(signer) as Contract).getFunction("propose")(
+        actions.map((a) => a.target),
+        actions.map((a) => a.value ?? 0n),
+        actions.map((a) => a.data),
+        description,
+      )
     ).wait();
   }
 

@@ -12,6 +12,7 @@ import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { Server } from "node:http";
 import { join, resolve } from "node:path";
+import { Contract } from "ethers";
 import { ChainDriver, hardhatAccount } from "./chainDriver.js";
 import { testWalletScript } from "./injectedWallet.js";
 import {
@@ -37,6 +38,9 @@ interface Locator {
   textContent(): Promise<string | null>;
   getAttribute(name: string): Promise<string | null>;
   first(): Locator;
+  last(): Locator;
+  count(): Promise<number>;
+  locator(selector: string, options?: { hasText?: string | RegExp }): Locator;
   selectOption(value: string): Promise<unknown>;
 }
 interface Page {
@@ -55,6 +59,9 @@ interface Playwright {
     launch(options: { executablePath: string; headless: boolean; args: string[] }): Promise<Browser>;
   };
 }
+
+/** `text` as a literal in a RegExp. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const missing = !existsSync(CHROMIUM)
   ? `${CHROMIUM} is missing (apt-get install -y chromium)`
@@ -132,6 +139,86 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
   const click = (selector: string) => page.locator(selector).first().click();
   const tab = (name: string) => page.locator(".tab", { hasText: name }).first().click();
 
+  /**
+   * Settle until no deposit waits. A request made after the epoch's cut-off joins the epoch after, and
+   * the local epoch is 1 minute: the dApp build alone can outlast it, so the first deposit may need the
+   * next epoch too (ChainDriver.settle settles one epoch).
+   */
+  async function settleAll(venueEquity?: bigint) {
+    const book = new Contract(
+      (await chain.vault.getFunction("epochBook")()) as string,
+      ["function pendingTotals() view returns (uint256 depositAssets, uint256 redeemShares)"],
+      chain.provider,
+    );
+    await chain.settle(venueEquity);
+    for (let i = 0; i < 2; i++) {
+      const [deposits] = (await book.getFunction("pendingTotals")()) as [bigint, bigint];
+      if (deposits === 0n) return;
+      await chain.settle(venueEquity);
+    }
+  }
+
+  /** Mine until block `n` has passed (voting delay and period are counted in blocks). */
+  async function mineTo(n: bigint) {
+    const now = BigInt(await chain.provider.getBlockNumber());
+    if (now <= n) await chain.mine(Number(n - now + 1n));
+  }
+
+  /** Move the chain's clock to `eta` (a queued proposal's ETA) or beyond. */
+  async function passTime(to: bigint) {
+    const now = await chain.now();
+    if (now < to) await chain.increaseTime(Number(to - now));
+  }
+
+  /** The proposal listed with `summary` and its id. */
+  async function proposalItem(summary: string | RegExp) {
+    const item = page.locator('[data-testid="proposal"]', { hasText: summary }).first();
+    await item.waitFor({ timeout: 20_000 });
+    return { item, id: BigInt((await item.getAttribute("data-proposal-id"))!) };
+  }
+
+  const governorView = (fn: string, id: bigint) => chain.governor.getFunction(fn)(id) as Promise<bigint>;
+
+  /**
+   * Vote for proposal `id` from the page once its voting delay (10 blocks) has passed, then close the
+   * vote (50 blocks, later if quorum came late) and wait for Succeeded.
+   */
+  async function voteThrough(item: Locator, id: bigint) {
+    await mineTo(await governorView("proposalSnapshot", id));
+    await item
+      .locator('[data-testid="proposal-state"]', { hasText: /Active/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await item.locator('[data-testid="vote-for"]').first().click();
+    await confirmed(/Vote for/);
+    await item.locator("text=You voted").first().waitFor({ timeout: 20_000 });
+    await mineTo(await governorView("proposalDeadline", id));
+    await item
+      .locator('[data-testid="proposal-state"]', { hasText: /Succeeded/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
+  }
+
+  /** Queue proposal `id` from the page; returns its ETA as the page shows it (the Governor's proposalEta). */
+  async function queueIt(item: Locator, id: bigint): Promise<bigint> {
+    await item.locator('[data-testid="queue"]').first().click();
+    await confirmed(/Queue proposal/);
+    const eta = item.locator('[data-testid="proposal-eta"]').first();
+    await eta.waitFor({ timeout: 20_000 });
+    const shown = BigInt((await eta.getAttribute("data-eta"))!);
+    expect(shown).to.equal(await governorView("proposalEta", id));
+    return shown;
+  }
+
+  /**
+   * Dismiss every transaction shown, so the next `confirmed` sees only new ones. Newest last: the list
+   * is fixed to the bottom of the window and grows upwards, so the oldest may be above the viewport.
+   */
+  async function clearTxs() {
+    const dismiss = page.locator('[data-testid="tx"] button[aria-label="Dismiss"]');
+    while ((await dismiss.count()) > 0) await dismiss.last().click();
+  }
+
   /** Wait until the transaction labelled `label` is confirmed; fail with its explanation otherwise. */
   async function confirmed(label: RegExp) {
     const tx = page
@@ -173,7 +260,7 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
   });
 
   it("settles the epoch from co-signed NAV reports and lets the staker claim shares", async () => {
-    await chain.settle();
+    await settleAll();
     await visible('[data-testid="claimable-deposit"]');
     await click('[data-testid="claim-deposit"]');
     await confirmed(/Claim deposited shares/);
@@ -181,7 +268,8 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     // A second epoch with a 5% gain at the venue: price, NAV history and P&L move.
     await chain.sendToVenue(500n * 10n ** 6n);
     await chain.settle(550n * 10n ** 6n);
-    await visible('[data-testid="epoch"]', /^3$/);
+    const epoch = (await chain.vault.getFunction("currentEpoch")()) as bigint;
+    await visible('[data-testid="epoch"]', new RegExp(`^${epoch}$`));
     await visible('[data-testid="my-pnl"]', /^\+/);
     await visible('[data-testid="nav-chart"]');
     expect(await text("total-assets")).to.contain("1,050");
@@ -236,31 +324,58 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await shot("04-ledger");
   });
 
-  it("delegates, proposes, votes, queues and executes a cap change", async () => {
+  it("delegates, proposes, votes, queues and executes a cap change (1 h: the timelock's minimum delay)", async () => {
     await tab("Governance");
     await click('[data-testid="delegate-self"]');
     await confirmed(/Delegate votes to yourself/);
+    // The staker holds nearly all shares: above the 1 % proposal threshold and the 20 % quorum alone.
     await visible('[data-testid="voting-power"]', /1,000/);
-    await page.locator('[data-testid="proposal-cap"]').fill("20000000");
+    // Proposing counts the votes of the block before: let the delegation's block pass.
+    await chain.mine(1);
+    await visible(
+      '[data-testid="governance-rules"]',
+      /Voting starts 10 block\(s\) after a proposal and lasts 50 blocks/,
+    );
+    await visible(
+      '[data-testid="governance-rules"]',
+      new RegExp(`Security council .*${hardhatAccount(4).address}`),
+    );
+    // The builder starts from the cap in force, then proposes the new one.
+    await visible('[data-testid="proposal-now-value"]', /10,000,000 mUSD/);
+    await page.locator('[data-testid="proposal-field-value"]').fill("20000000");
     await page.locator('[data-testid="proposal-why"]').fill("room for more stakers");
+    await visible(
+      '[data-testid="proposal-description-preview"]',
+      /^Set the vault cap to 20,000,000 mUSD\n\nroom/,
+    );
+    await visible('[data-testid="proposal-builder-delay"]', /1 h \(the timelock's minimum delay\)/);
     await click('[data-testid="propose-button"]');
-    await confirmed(/Propose: Set the vault cap to 20000000 mUSD/);
-    await visible('[data-testid="proposal-state"]', /Pending|Active/);
-    await chain.mine(2);
-    await visible('[data-testid="proposal-state"]', /Active/);
-    await click('[data-testid="vote-for"]');
-    await confirmed(/Vote for/);
-    await visible('[data-testid="proposal"]', /You voted/);
-    await shot("05-governance-voted");
-    await chain.mine(51);
-    await visible('[data-testid="proposal-state"]', /Succeeded/);
-    await click('[data-testid="queue"]');
-    await confirmed(/Queue proposal/);
-    await visible('[data-testid="proposal-state"]', /Queued/);
-    await chain.increaseTime(3_601);
-    await click('[data-testid="execute"]');
+    await confirmed(/Propose: Set the vault cap to 20,000,000 mUSD/);
+    const { item, id } = await proposalItem("Set the vault cap to 20,000,000 mUSD");
+    await item
+      .locator('[data-testid="proposal-state"]', { hasText: /Pending|Active/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await item
+      .locator('[data-testid="proposal-delay"]', { hasText: /waits 1 h \(the timelock's minimum delay\)/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await shot("05-governance-proposed");
+    await voteThrough(item, id);
+    const eta = await queueIt(item, id);
+    expect(eta - (await chain.now())).to.be.within(3_590n, 3_600n);
+    await item
+      .locator('[data-testid="proposal-state"]', { hasText: /Queued/ })
+      .first()
+      .waitFor();
+    await passTime(eta);
+    await clearTxs();
+    await item.locator('[data-testid="execute"]').first().click();
     await confirmed(/Execute proposal/);
-    await visible('[data-testid="proposal-state"]', /Executed/);
+    await item
+      .locator('[data-testid="proposal-state"]', { hasText: /Executed/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
     const [cap] = (await chain.vault.getFunction("parameters")()) as [bigint];
     expect(cap).to.equal(20_000_000n * 10n ** 6n);
     // The deployment listed ten assets and set the limits: all of it is in the parameter history.
@@ -269,11 +384,146 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await shot("06-governance-executed");
   });
 
+  it("flags a proposal described as a cap change whose calldata pays fees to the proposer", async () => {
+    // The attack of issue 10: the description names the vault cap, the calldata raises the fees to
+    // their hard caps and sends the treasury's share to the proposer (Hardhat account 8).
+    const attacker = hardhatAccount(8).address;
+    const description = "Set the vault cap to 30,000,000 mUSD";
+    // Proposing needs 1 % of the votes: the attacker gets 2 % of the shares and delegates to itself.
+    const stakerSigner = await chain.provider.getSigner(7);
+    const attackerSigner = await chain.provider.getSigner(8);
+    const shares = (await chain.vault.getFunction("balanceOf")(staker)) as bigint;
+    await (
+      await (chain.vault.connect(stakerSigner) as typeof chain.vault).getFunction("transfer")(
+        attacker,
+        shares / 50n,
+      )
+    ).wait();
+    await (
+      await (chain.vault.connect(attackerSigner) as typeof chain.vault).getFunction("delegate")(attacker)
+    ).wait();
+    await chain.propose(
+      8,
+      [
+        {
+          target: await chain.vault.getAddress(),
+          data: chain.vault.interface.encodeFunctionData("setFees", [
+            { managementBps: 500, performanceBps: 3_000, operatorShareBps: 1_000, treasury: attacker },
+          ]),
+        },
+      ],
+      description,
+    );
+    const item = page.locator('[data-testid="proposal"]', { hasText: description }).first();
+    await item.waitFor({ timeout: 20_000 }); // listed (before this change: by its description only)
+    const action = item.locator('[data-testid="proposal-action"]', { hasText: /setFees/ }).first();
+    await action.waitFor({ timeout: 20_000 });
+    const changes = (await action.textContent()) ?? "";
+    expect(changes).to.match(/Management fee\s*2%\s*→\s*5%/);
+    expect(changes).to.match(/Performance fee\s*20%\s*→\s*30%/);
+    expect(changes).to.contain("the proposer");
+    const warnings = item.locator('[data-testid="proposal-warning"][data-severity="danger"]');
+    await warnings.first().waitFor({ timeout: 20_000 });
+    const all = ((await item.textContent()) ?? "").toLowerCase();
+    expect(all).to.contain("treasury");
+    expect(all).to.match(/description does not match|does not mention/);
+    expect(
+      await item.locator('[data-testid="proposal-verdict"]').first().getAttribute("data-severity"),
+    ).to.equal("danger");
+    await shot("07-governance-attack-flagged");
+  });
+
+  it("builds an honest batch (schedule + fees) that matches its description; waits the sensitive 2 h, refuses an early execute in words, executes", async () => {
+    const schedule =
+      "Set the vault schedule: epoch duration 1 min, max NAV age 5 min, NAV confirmation delay 10 min, NAV lifetime 3 days, risk window 1 day";
+    const fees = `Set the fees: management 2%, performance 15%, operators' share 10%, treasury ${hardhatAccount(0).address}`;
+    await clearTxs();
+    // The schedule: one setter, every field starts from the value in force.
+    await page.locator('[data-testid="proposal-kind"]').selectOption("vault.setSchedule");
+    await visible('[data-testid="proposal-now-navTtl"]', /2 days/);
+    await visible('[data-testid="proposal-now-epochDuration"]', /1 min/);
+    await page.locator('[data-testid="proposal-field-navTtl"]').fill("3 days");
+    await visible('[data-testid="proposal-action-summary"]', new RegExp(`^${literal(schedule)}$`));
+    await click('[data-testid="add-action"]');
+    await visible('[data-testid="batch"]', /Set the vault schedule: .* NAV lifetime 3 days/);
+    // A lower performance fee: setFees is a sensitive function (2 h in the timelock).
+    await page.locator('[data-testid="proposal-kind"]').selectOption("vault.setFees");
+    await visible('[data-testid="proposal-now-performanceBps"]', /20%/);
+    await visible('[data-testid="proposal-now-treasury"]', new RegExp(hardhatAccount(0).address));
+    await page.locator('[data-testid="proposal-field-performanceBps"]').fill("15");
+    await click('[data-testid="add-action"]');
+    await page.locator('[data-testid="proposal-why"]').fill("fresher NAV for longer; a lower fee");
+    await visible(
+      '[data-testid="proposal-description-preview"]',
+      new RegExp(`^${literal(`${schedule}; ${fees}`)}\n\nfresher`),
+    );
+    await visible(
+      '[data-testid="proposal-builder-delay"]',
+      /2 h: action 2 \(setFees on SigilVault, 2 h\) is a sensitive operation that waits longer than the minimum delay, 1 h/,
+    );
+    await click('[data-testid="propose-button"]');
+    await confirmed(/Propose: Set the vault schedule/);
+    const { item, id } = await proposalItem(`${schedule}; ${fees}`);
+    await item
+      .locator('[data-testid="proposal-warning"][data-code="description-matches"]')
+      .first()
+      .waitFor({ timeout: 20_000 });
+    // A longer NAV lifetime loosens (a warning); nothing is a danger.
+    expect(
+      await item.locator('[data-testid="proposal-verdict"]').first().getAttribute("data-severity"),
+    ).to.equal("warning");
+    const action = item.locator('[data-testid="proposal-action"][data-entry="vault.setSchedule"]').first();
+    const scheduleText = (await action.textContent()) ?? "";
+    expect(scheduleText).to.match(/NAV lifetime\s*2 days \(172,800 s\)\s*→\s*3 days \(259,200 s\)/);
+    expect(scheduleText).to.match(/Epoch duration\s*1 min \(60 s\)\s*→\s*1 min \(60 s\)/);
+    await action
+      .locator('[data-testid="proposal-warning"][data-code="loosening"]', { hasText: /NAV lifetime/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    const feeText =
+      (await item
+        .locator('[data-testid="proposal-action"][data-entry="vault.setFees"]')
+        .first()
+        .textContent()) ?? "";
+    expect(feeText).to.match(/Performance fee\s*20%\s*→\s*15%/);
+    await item
+      .locator('[data-testid="proposal-delay"]', { hasText: /waits 2 h: action 2 \(setFees on SigilVault/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    expect(await item.locator('[data-testid="proposal-delay"]').first().getAttribute("data-delay")).to.equal(
+      "7200",
+    );
+    await shot("08-governance-honest-batch");
+    await voteThrough(item, id);
+    const eta = await queueIt(item, id);
+    expect(eta - (await chain.now())).to.be.within(7_190n, 7_200n);
+    // After the minimum delay (1 h) it is still too early: the timelock's refusal, in words.
+    await passTime(eta - 3_600n);
+    await item.locator('[data-testid="execute"]').first().click();
+    const early = page
+      .locator('[data-testid="tx"][data-phase="failed"]', { hasText: /Execute proposal/ })
+      .first();
+    await early.waitFor({ timeout: 20_000 });
+    expect(await early.textContent()).to.contain("still waiting for its delay");
+    await clearTxs();
+    await passTime(eta);
+    await item.locator('[data-testid="execute"]').first().click();
+    await confirmed(/Execute proposal/);
+    await item
+      .locator('[data-testid="proposal-state"]', { hasText: /Executed/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    const s = (await chain.vault.getFunction("schedule")()) as { navTtl: bigint };
+    expect(s.navTtl).to.equal(3n * 86_400n);
+    const f = (await chain.vault.getFunction("fees")()) as { performanceBps: bigint };
+    expect(f.performanceBps).to.equal(1_500n);
+  });
+
   it("shows the operator set, threshold and bonds", async () => {
     await tab("Operators");
     await visible('[data-testid="threshold"]', /2 of 3/);
     await visible('[data-testid="operators"] tr', new RegExp(hardhatAccount(1).address.slice(2, 10), "i"));
-    await shot("07-operators");
+    await shot("09-operators");
     expect(pageErrors, pageErrors.join("\n")).to.deep.equal([]);
   });
 });

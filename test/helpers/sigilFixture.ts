@@ -42,11 +42,13 @@ export async function deployFixture(
     ...opts.overrides,
   };
   const c = await deploySigil(ethers, options);
+  const book = await ethers.getContractAt("EpochBook", await c.vault.epochBook());
   const [deployer, alice, bob, carol, guardian, custodian, ...rest] = signers;
   const network = await ethers.provider.getNetwork();
   const domain = reportDomain(network.chainId, await c.registry.getAddress());
   return {
     ...c,
+    book,
     options,
     operators,
     domain,
@@ -151,6 +153,10 @@ export async function submitExecution(
   return f.ledger.submitExecution(report, sigs);
 }
 
+/**
+ * A NAV report valued now by a venue that reflects every custody move booked on-chain (its custody
+ * counters are the vault's own).
+ */
 export async function navReport(
   f: Fixture,
   sequence: bigint,
@@ -158,13 +164,17 @@ export async function navReport(
   extra: Partial<NavReport> = {},
 ): Promise<NavReport> {
   const t = await now(f.ethers);
+  const [custodySent, custodyReturned] = await f.vault.custodyTotals();
   return {
     configDigest: await f.registry.configDigest(),
     sequence,
     deadline: t + 600n,
     nav: {
       epoch: await f.vault.currentEpoch(),
+      vault: await f.vault.getAddress(),
       venueEquity,
+      custodySent,
+      custodyReturned,
       timestamp: t,
       venueSnapshotHash: encodeBytes32String("snapshot"),
     },
@@ -172,10 +182,24 @@ export async function navReport(
   };
 }
 
-/** Settle the vault's current epoch with a co-signed NAV report of `venueEquity`. */
+/**
+ * Move the chain's clock to the epoch's cut-off if it has not passed yet (a settlement needs a
+ * valuation at or after it). Mines a block at the cut-off.
+ */
+export async function passCutoff(f: Fixture): Promise<void> {
+  const [, cutoff] = await f.book.epochState();
+  if ((await now(f.ethers)) < cutoff) {
+    await f.ethers.provider.send("evm_setNextBlockTimestamp", [`0x${cutoff.toString(16)}`]);
+    await f.ethers.provider.send("evm_mine", []);
+  }
+}
+
+/** Settle the vault's current epoch (after its cut-off) with a co-signed NAV report of `venueEquity`. */
 export async function settle(f: Fixture, venueEquity?: bigint, signers = f.operators.slice(0, 2)) {
+  await passCutoff(f);
   const seq = (await f.vault.navSequence()) + 1n;
-  const equity = venueEquity ?? (await f.vault.offchainEquity());
+  const booked = await f.vault.offchainEquity();
+  const equity = venueEquity ?? (booked > 0n ? booked : 0n);
   const report = await navReport(f, seq, equity);
   const sigs = await cosign(Stream.Nav, f.domain, report, signers);
   return f.vault.settle(report, sigs);

@@ -35,22 +35,20 @@ export type VaultFn =
   | "setFees"
   | "setOperatorRewards"
   | "setCap"
-  | "setNavTtl"
+  | "setSchedule"
+  | "schedule"
   | "pauseDeposits"
   | "unpauseDeposits"
   | "totalAssets"
   | "lastNav"
   | "currentEpoch"
-  | "currentRedeemBatch"
   | "navSequence"
   | "isNavFresh"
-  | "pendingDepositRequest"
-  | "claimableDepositRequest"
-  | "pendingRedeemRequest"
-  | "claimableRedeemRequest"
-  | "pendingTotals"
   | "reservedAssets"
   | "offchainEquity"
+  | "custodyTotals"
+  | "epochBook"
+  | "navGuard"
   | "sharePrice"
   | "fees"
   | "parameters"
@@ -97,11 +95,14 @@ export type PolicyFn =
   | "killLevel"
   | "GOVERNANCE_ROLE"
   | "GUARDIAN_ROLE"
-  | "BREAKER_ROLE";
+  | "BREAKER_ROLE"
+  | "MIN_NAV_CHANGE_BPS";
 
 export type RegistryFn =
   | AccessControlFn
   | "setConfig"
+  | "setConsumers"
+  | "consumers"
   | "configDigest"
   | "operators"
   | "threshold"
@@ -139,7 +140,25 @@ export type GovernorFn =
   | "votingDelay"
   | "votingPeriod"
   | "getVotes"
-  | "timelock";
+  | "timelock"
+  | "proposalEta"
+  | "proposalThreshold"
+  | "proposalThresholdBps"
+  | "proposalGuardian"
+  | "lateQuorumVoteExtension"
+  | "cancel";
+
+export type BookFn =
+  | "epochState"
+  | "requestEpoch"
+  | "pendingTotals"
+  | "depositRequestOf"
+  | "redeemRequestOf"
+  | "requestsOf"
+  | "fulfilmentOf"
+  | "vault";
+
+export type NavGuardFn = "pending" | "range" | "index" | "window" | "vault" | "registry" | "BUCKETS";
 
 export type TimelockFn =
   | AccessControlFn
@@ -148,7 +167,13 @@ export type TimelockFn =
   | "CANCELLER_ROLE"
   | "getMinDelay"
   | "schedule"
-  | "updateDelay";
+  | "updateDelay"
+  | "operationDelay"
+  | "requiredDelay"
+  | "getTimestamp"
+  | "isOperationPending"
+  | "hashOperationBatch"
+  | "cancel";
 
 export type AggregatorFn = "setAnswer" | "setAnswerAt" | "setBroken" | "latestRoundData" | "decimals";
 
@@ -158,6 +183,7 @@ export type Erc20 = Typed<Erc20Fn>;
 export function typedContracts(f: Fixture) {
   return {
     vault: typed<VaultFn>(f.vault),
+    book: typed<BookFn>(f.book),
     policy: typed<PolicyFn>(f.policy),
     registry: typed<RegistryFn>(f.registry),
     ledger: typed<LedgerFn>(f.ledger),

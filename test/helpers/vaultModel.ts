@@ -103,14 +103,19 @@ export interface SettlementInput {
   /** Seconds between the previous and this report's valuation time (0 at the first settlement). */
   elapsed: bigint;
   rates: FeeRates;
+  /** Deposits requested in the epoch (before the cap). */
   depositAssets: bigint;
   redeemShares: bigint;
+  /** Cap on total assets (default: none); deposits beyond the room it leaves are refused pro rata. */
+  cap?: bigint;
 }
 
 export interface SettlementOutcome {
   fees: FeeOutcome;
   /** Price per share (1e18) at which the epoch settles. */
   pps: bigint;
+  /** Deposits accepted (all of them unless the cap refused some). */
+  depositAccepted: bigint;
   depositShares: bigint;
   /** Assets the redeem batch needs at the epoch price. */
   redeemAssetsNeeded: bigint;
@@ -124,28 +129,34 @@ export interface SettlementOutcome {
   totalSupply: bigint;
 }
 
-/** One accepted settlement: fees, then deposits and the open redeem batch at one price. */
+/**
+ * One accepted settlement: fees, then the epoch's deposits (up to the room the cap leaves) and its
+ * redemptions (deferred ones included) at one price.
+ */
 export function settlement(p: SettlementInput): SettlementOutcome {
   const assets = p.idle + p.venueEquity;
   const f = fees(assets, p.supply, p.highWaterMark, p.elapsed, p.rates);
   const supply = p.supply + f.feeShares;
   const pps = pricePerShare(assets, supply);
-  const depositShares = sharesFor(p.depositAssets, assets, supply);
+  const room = p.cap === undefined ? p.depositAssets : p.cap > assets ? p.cap - assets : 0n;
+  const depositAccepted = p.depositAssets < room ? p.depositAssets : room;
+  const depositShares = sharesFor(depositAccepted, assets, supply);
   const redeemAssetsNeeded = assetsFor(p.redeemShares, assets, supply);
-  const idleForRedemptions = p.idle + p.depositAssets;
+  const idleForRedemptions = p.idle + depositAccepted;
   const redeemFulfilled = p.redeemShares !== 0n && redeemAssetsNeeded <= idleForRedemptions;
   const redeemShares = redeemFulfilled ? p.redeemShares : 0n;
   const redeemAssets = redeemFulfilled ? redeemAssetsNeeded : 0n;
   return {
     fees: f,
     pps,
+    depositAccepted,
     depositShares,
     redeemAssetsNeeded,
     redeemFulfilled,
     redeemShares,
     redeemAssets,
     idleForRedemptions,
-    totalAssets: assets + p.depositAssets - redeemAssets,
+    totalAssets: assets + depositAccepted - redeemAssets,
     totalSupply: supply + depositShares - redeemShares,
   };
 }
@@ -153,4 +164,43 @@ export function settlement(p: SettlementInput): SettlementOutcome {
 /** Whether a price drop from `reference` to `pps` is strictly beyond `limitBps` (the breaker test). */
 export function dropBeyond(reference: bigint, pps: bigint, limitBps: bigint): boolean {
   return pps < reference && (reference - pps) * BPS > reference * limitBps;
+}
+
+/**
+ * One request's claim on a capped epoch: `requested` of the epoch's deposits were asked for, `accepted`
+ * of them admitted for `minted` shares. The request gets its share of the shares (rounded down) and
+ * back the part of its assets not admitted (the admitted part rounded up, so the refund rounds down).
+ */
+export function proRataClaim(
+  amount: bigint,
+  requested: bigint,
+  accepted: bigint,
+  minted: bigint,
+): { shares: bigint; refund: bigint } {
+  if (accepted >= requested)
+    return { shares: requested === 0n ? 0n : (amount * minted) / requested, refund: 0n };
+  const admitted = (amount * accepted + requested - 1n) / requested;
+  return { shares: (amount * minted) / requested, refund: amount - admitted };
+}
+
+/** Basis points by which `index` is below `high` (rounded down; 0 when not below). */
+export function lossBps(high: bigint, index: bigint): bigint {
+  // Rounded up: any loss beyond the limit, however slight, is more than the limit.
+  return high > index ? ((high - index) * BPS + high - 1n) / high : 0n;
+}
+
+export const INDEX_ONE = 10n ** 18n;
+
+/**
+ * The NAV index after a report: the previous index times the total assets the report implies over the
+ * total assets booked just before it, each plus one (rounded down). Only reports move it.
+ */
+export function navIndex(previous: bigint, reported: bigint, booked: bigint): bigint {
+  const x = (previous * (reported + 1n)) / (booked + 1n);
+  return x === 0n ? 1n : x;
+}
+
+/** Whether `x` is within `boundBps` of every index in [lo, hi] (the NAV bound against a window). */
+export function withinBound(x: bigint, lo: bigint, hi: bigint, boundBps: bigint): boolean {
+  return x * BPS <= lo * (BPS + boundBps) && x * BPS >= hi * (BPS - boundBps);
 }

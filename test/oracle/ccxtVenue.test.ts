@@ -205,6 +205,47 @@ describe("ccxt venue source: WEEX trades of an order (real ccxt weex class again
   it("returns [] for an order the venue does not know", async () => {
     expect(await venue.tradesForOrder("123456789", 0)).to.deep.equal([] as VenueFill[]);
   });
+
+  it("sums custody transfers from the account's bills across pages, as the engine's venue does", async () => {
+    // 130 credits and 120 debits (more than a 100-bill page each), at distinct and repeated times.
+    let credited = 0n;
+    let debited = 0n;
+    for (let i = 0; i < 130; i++) {
+      const amount = 1_000 + i; // USDT
+      sim.credit(VAULT.name, "USDT", `${amount}.25`, `0xin${i}`);
+      credited += BigInt(amount) * 1_000_000n + 250_000n;
+      if (i < 120) {
+        sim.debit(VAULT.name, "USDT", `${i + 1}.5`, `0xout${i}`);
+        debited += BigInt(i + 1) * 1_000_000n + 500_000n;
+      }
+      if (i % 3 === 0) clock.advance(1_000);
+    }
+    expect(await venue.custody()).to.deep.equal({ credited, debited });
+    const w = wirePaper({
+      dataDir: dir,
+      assets: new AssetList([{ index: 0, symbol: "ETH/USDT" }]),
+      signals: () => new InMemorySignalSource(),
+      killLevel: new StaticKillLevel(),
+      limits: executionLimits({ maxOrderNotional: 50_000, maxAssetNotional: 100_000 }),
+      namespace: "sgc",
+      reports: new InMemoryReportSink(),
+      clock,
+      urls: sim.ccxtUrls() as unknown as Record<string, unknown>,
+      credentials: new VenueCredentials("trading", {
+        apiKey: VAULT.apiKey,
+        secret: VAULT.secret,
+        password: VAULT.passphrase,
+      }),
+      replay: true,
+    });
+    try {
+      const engineView = await w.venue.fetchCustodyTotals();
+      expect(BigInt(Math.round(engineView.credited * 1e6))).to.equal(credited);
+      expect(BigInt(Math.round(engineView.debited * 1e6))).to.equal(debited);
+    } finally {
+      await w.close();
+    }
+  });
 });
 
 describe("file venue source", function () {
@@ -227,6 +268,7 @@ describe("file venue source", function () {
           prices: { "0": "10000000000" },
           fills: [entry("1", 0, "100"), entry("2", 0, "50"), entry("1", 0, "200"), entry("1", 1, "7")],
           equity: "0",
+          custody: { credited: "0", debited: "0" },
         }),
       );
       const venue = new JsonFileVenue(path);

@@ -14,7 +14,6 @@ import { TransactionSender } from "../../oracle/submit/TransactionSender.js";
 import {
   metricValue,
   NATS_URL,
-  proposeTo,
   startOracleHarness,
   waitFor,
   type OracleHarness,
@@ -60,7 +59,7 @@ describe("oracle fault: an equivocating node (its two signatures slash its bond)
 
     // Every node, the rogue's included, signs the real report, which lands as usual.
     const { report, body } = await h.signalProposal(seq, [[0, 1_000]]);
-    for (const r of await proposeTo(nodes, Stream.Signal, body)) expect(r.status).to.equal(200);
+    for (const r of await h.proposeTo(nodes, Stream.Signal, body)) expect(r.status).to.equal(200);
     await waitFor(async () => (await ledgerSeq()) >= seq);
 
     // Then the rogue signs a second payload for the same sequence and gossips it like a peer would.
@@ -119,10 +118,10 @@ describe("oracle fault: an equivocating node (its two signatures slash its bond)
     // The next report: the rogue's node is no longer an operator; the honest two reach 2-of-2.
     const next = seq + 1n;
     const { body: nextBody } = await h.signalProposal(next, [[1, 2_000]]);
-    const [refused] = await proposeTo([nodes[rogueIndex]!], Stream.Signal, nextBody);
+    const [refused] = await h.proposeTo([nodes[rogueIndex]!], Stream.Signal, nextBody);
     expect(refused!.status).to.equal(422);
     expect(refused!.body.refused).to.equal("not_operator");
-    for (const r of await proposeTo(honest, Stream.Signal, nextBody)) expect(r.status).to.equal(200);
+    for (const r of await h.proposeTo(honest, Stream.Signal, nextBody)) expect(r.status).to.equal(200);
     await waitFor(async () => (await ledgerSeq()) >= next);
     expect(await ledger.currentTargets()).to.equal(packTargets([[1, 2_000]]));
 

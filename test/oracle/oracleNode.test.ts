@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
+import { proposalPath } from "../../offchain/protocol/proposalAuth.js";
 import { Stream } from "../../offchain/protocol/reportTypes.js";
 import { fillHash, packSignatures, reportDigest, signReport } from "../../offchain/protocol/signatures.js";
 import { reportDomain } from "../../offchain/protocol/reportTypes.js";
@@ -12,8 +13,6 @@ import type { DecisionRecomputer } from "../../oracle/recompute/DecisionRecomput
 import {
   metricValue,
   NATS_URL,
-  post,
-  proposeTo,
   startOracleHarness,
   waitFor,
   type OracleHarness,
@@ -48,7 +47,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
       [0, 2_000],
       [1, 1_500],
     ]);
-    const res = await proposeTo(nodes, Stream.Signal, body);
+    const res = await h.proposeTo(nodes, Stream.Signal, body);
     for (const r of res) expect(r.status, JSON.stringify(r.body)).to.equal(200);
     await waitFor(async () => (await ledgerSeq()) >= seq);
     expect(await accepted(seq)).to.equal(1);
@@ -72,7 +71,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     const up = nodes.filter((_, i) => i !== leaderIndex);
     const { body } = await h.signalProposal(seq, [[2, 1_000]]);
     // The leader gets no proposal (as if down); the other two sign and the next in line submits.
-    const res = await proposeTo(up, Stream.Signal, body);
+    const res = await h.proposeTo(up, Stream.Signal, body);
     for (const r of res) expect(r.status).to.equal(200);
     await waitFor(async () => (await ledgerSeq()) >= seq);
     expect(await accepted(seq)).to.equal(1);
@@ -150,7 +149,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
           (await metricValue(leader, "oracle_signatures_ignored_total", { reason: "malformed" })) >= 1,
       );
 
-      const res = await proposeTo(honest, Stream.Signal, body);
+      const res = await h.proposeTo(honest, Stream.Signal, body);
       for (const r of res) expect(r.status).to.equal(200);
       await waitFor(async () => (await ledgerSeq()) >= seq);
       expect(await accepted(seq)).to.equal(1);
@@ -194,7 +193,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     for (const [reason, mutate, status] of cases) {
       const { body } = await h.signalProposal(seq, [[0, 1_000]]);
       mutate(body as Loose);
-      const r = await post(`${n.url}/v1/proposals/signal`, body);
+      const r = await h.post(n, Stream.Signal, body);
       expect(r.status, reason).to.equal(status);
       expect(r.body.refused, reason).to.equal(reason);
       expect(await metricValue(n, "oracle_reports_refused_total", { reason })).to.equal(1);
@@ -203,7 +202,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     h.venue.prices.set(0, 40_000n * 10n ** 8n);
     try {
       const { body } = await h.signalProposal(seq, [[0, 1_000]]);
-      const r = await post(`${n.url}/v1/proposals/signal`, body);
+      const r = await h.post(n, Stream.Signal, body);
       expect(r.body.refused).to.equal("ticker_deviation");
     } finally {
       h.venue.prices.set(0, 42_000n * 10n ** 8n);
@@ -226,10 +225,10 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     try {
       const { body } = await h.signalProposal(seq, weights, { flags: 1 });
       answer = packTargets([[1, 2_400]]);
-      const bad = await post(`${node.url}/v1/proposals/signal`, body);
+      const bad = await h.post(node, Stream.Signal, body);
       expect(bad.body.refused).to.equal("recompute_mismatch");
       answer = packTargets(weights);
-      const good = await post(`${node.url}/v1/proposals/signal`, body);
+      const good = await h.post(node, Stream.Signal, body);
       expect(good.status).to.equal(200);
     } finally {
       await node.stop();
@@ -242,18 +241,18 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     const dataDir = `${h.dir}/restart-node`;
     const first = await h.startNode(h.keystoreIndexOf(idx), { dataDir, deploymentId: "isolated-restart" });
     const { body, report } = await h.signalProposal(seq, [[0, 1_000]]);
-    const signed = await post(`${first.url}/v1/proposals/signal`, body);
+    const signed = await h.post(first, Stream.Signal, body);
     expect(signed.status).to.equal(200);
     await first.stop();
 
     const second = await h.startNode(h.keystoreIndexOf(idx), { dataDir, deploymentId: "isolated-restart" });
     try {
       const conflicting = await h.signalProposal(seq, [[0, 1_200]]);
-      const refused = await post(`${second.url}/v1/proposals/signal`, conflicting.body);
+      const refused = await h.post(second, Stream.Signal, conflicting.body);
       expect(refused.status).to.equal(409);
       expect(refused.body.refused).to.equal("equivocation");
       // The identical report is re-signed idempotently: the same signature as before the restart.
-      const again = await post(`${second.url}/v1/proposals/signal`, {
+      const again = await h.post(second, Stream.Signal, {
         ...body,
         report: reportToJson(report),
       });
@@ -261,7 +260,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
       expect(again.body.signature).to.equal(signed.body.signature);
       // The same payload with a later deadline restates it (not slashable): signed anew.
       const later = { ...report, deadline: report.deadline + 30n };
-      const restated = await post(`${second.url}/v1/proposals/signal`, {
+      const restated = await h.post(second, Stream.Signal, {
         ...body,
         report: reportToJson(later),
       });
@@ -289,7 +288,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     for (const m of ["eth_estimateGas", "eth_sendRawTransaction", "eth_getTransactionCount"])
       h.proxy.blocked.add(m);
     try {
-      const res = await proposeTo(nodes, Stream.Signal, body);
+      const res = await h.proposeTo(nodes, Stream.Signal, body);
       for (const r of res) expect(r.status).to.equal(200);
       await waitFor(async () => (await metricValue(leader, "oracle_submit_retries_total")) >= 2);
       h.proxy.down = true; // now nothing answers at all
@@ -332,10 +331,10 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
       h.proxy.blocked.add("eth_sendRawTransaction");
       try {
         const first = await h.signalProposal(k, [[0, 1_000]]);
-        for (const r of await proposeTo(group, Stream.Signal, first.body)) expect(r.status).to.equal(200);
+        for (const r of await h.proposeTo(group, Stream.Signal, first.body)) expect(r.status).to.equal(200);
         await waitFor(async () => (await metricValue(leaderK, "oracle_submit_retries_total")) >= 1);
         const second = await h.signalProposal(k + 1n, [[0, 1_100]]);
-        for (const r of await proposeTo(group, Stream.Signal, second.body)) expect(r.status).to.equal(200);
+        for (const r of await h.proposeTo(group, Stream.Signal, second.body)) expect(r.status).to.equal(200);
         await new Promise((r) => setTimeout(r, 300)); // let the second leader reach its guard
       } finally {
         h.proxy.blocked.clear();
@@ -352,16 +351,43 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     const seq = (await h.contracts.vault.navSequence()) + 1n;
     const epoch = await h.contracts.vault.currentEpoch();
     const { body } = await h.navProposal(seq, 0n);
-    const res = await proposeTo(nodes, Stream.Nav, body);
+    const res = await h.proposeTo(nodes, Stream.Nav, body);
     for (const r of res) expect(r.status, JSON.stringify(r.body)).to.equal(200);
     await waitFor(async () => (await h.contracts.vault.navSequence()) >= seq);
     expect(await h.contracts.vault.currentEpoch()).to.equal(epoch + 1n);
 
     h.venue.equityValue = 5_000n * 10n ** 6n;
     const wrong = await h.navProposal(seq + 1n, 4_000n * 10n ** 6n);
-    const r = await post(`${nodes[0]!.url}/v1/proposals/nav`, wrong.body);
+    const r = await h.post(nodes[0]!, Stream.Nav, wrong.body);
     expect(r.body.refused).to.equal("equity_mismatch");
     h.venue.equityValue = 0n;
+  });
+
+  it("refuses a NAV report the vault would revert or the venue does not back: another vault, custody the ledger does not show, a valuation before the cut-off", async () => {
+    const seq = (await h.contracts.vault.navSequence()) + 1n;
+    const reasons = async (mutate: (nav: Record<string, unknown>) => void) => {
+      const { body } = await h.navProposal(seq, 0n);
+      mutate((body.report as { nav: Record<string, unknown> }).nav);
+      const r = await h.post(nodes[0]!, Stream.Nav, body);
+      expect(r.status, JSON.stringify(r.body)).to.equal(422);
+      return r.body.refused;
+    };
+    expect(await reasons((n) => (n.vault = "0x000000000000000000000000000000000000dEaD"))).to.equal(
+      "wrong_vault",
+    );
+    // The venue's ledger shows no custody; a report claiming some is not backed by it.
+    expect(await reasons((n) => (n.custodyReturned = "5000000"))).to.equal("custody_mismatch");
+    // More credited than the vault ever sent: the vault would revert it, the node refuses first.
+    expect(await reasons((n) => (n.custodySent = "1"))).to.equal("custody_mismatch");
+    const [, cutoff] = await (
+      await h.ethers.getContractAt("EpochBook", await h.contracts.vault.epochBook())
+    ).epochState();
+    expect(await reasons((n) => (n.timestamp = (cutoff - 1n).toString()))).to.be.oneOf([
+      "valued_before_cutoff",
+      "timestamp_too_old",
+      "timestamp_out_of_order",
+    ]);
+    expect(await h.contracts.vault.navSequence(), "nothing landed").to.equal(seq - 1n);
   });
 
   it("carries an execution report end to end against the venue's fills", async () => {
@@ -370,7 +396,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     const { body } = await h.executionProposal(seq, signalSeq, [
       { asset: 3, quantityE8: 10n ** 8n, orderId: `o-${seq}` },
     ]);
-    const res = await proposeTo(nodes, Stream.Execution, body);
+    const res = await h.proposeTo(nodes, Stream.Execution, body);
     for (const r of res) expect(r.status, JSON.stringify(r.body)).to.equal(200);
     await waitFor(async () => (await h.contracts.ledger.sequences())[1] >= seq);
     const recorded = await h.contracts.ledger.queryFilter(h.contracts.ledger.filters.TradeRecorded(seq));
@@ -381,7 +407,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
       { asset: 3, quantityE8: 10n ** 8n, orderId: `x-${seq}` },
     ]);
     h.venue.fills.delete(`venue-x-${seq}`);
-    const r = await post(`${nodes[0]!.url}/v1/proposals/execution`, bogus.body);
+    const r = await h.post(nodes[0]!, Stream.Execution, bogus.body);
     expect(r.body.refused).to.equal("fill_mismatch");
   });
 
@@ -391,7 +417,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     const landed = await h.executionProposal(seq, signalSeq, [
       { asset: 3, quantityE8: 2n * 10n ** 8n, orderId: `d-${seq}` },
     ]);
-    for (const r of await proposeTo(nodes, Stream.Execution, landed.body))
+    for (const r of await h.proposeTo(nodes, Stream.Execution, landed.body))
       expect(r.status, JSON.stringify(r.body)).to.equal(200);
     await waitFor(async () => (await h.contracts.ledger.sequences())[1] >= seq);
 
@@ -411,7 +437,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
       context: { orders: [...fresh.body.context.orders, ...landed.body.context.orders] },
     };
     const n = nodes[1]!;
-    const r = await post(`${n.url}/v1/proposals/execution`, body);
+    const r = await h.post(n, Stream.Execution, body);
     expect(r.status).to.equal(422);
     expect(r.body.refused).to.equal("fill_already_recorded");
     expect(String(r.body.detail)).to.include("fill 1").and.include(`execution ${seq}`);
@@ -424,7 +450,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
       { asset: 3, quantityE8: 10n ** 8n, orderId: `t-${seq}` },
       { asset: 3, quantityE8: 10n ** 8n, orderId: `t-${seq}` },
     ]);
-    const d = await post(`${n.url}/v1/proposals/execution`, twice.body);
+    const d = await h.post(n, Stream.Execution, twice.body);
     expect(d.body.refused).to.equal("duplicate_fill");
     expect(String(d.body.detail)).to.include("fill 1 repeats fill 0");
     expect(await metricValue(n, "oracle_reports_refused_total", { reason: "duplicate_fill" })).to.equal(1);
@@ -435,7 +461,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
         .map((e) => e.args.fillHash)
         .filter((x) => x === fillHash(landed.report.execution.fills[0]!)),
     ).to.have.length(1);
-    for (const res of await proposeTo(nodes, Stream.Execution, fresh.body))
+    for (const res of await h.proposeTo(nodes, Stream.Execution, fresh.body))
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
     await waitFor(async () => (await h.contracts.ledger.sequences())[1] >= seq + 1n);
   });
@@ -495,7 +521,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
 
     const n = nodes[2]!;
     const refusal = async (fills: Trade[]) => {
-      const r = await post(`${n.url}/v1/proposals/execution`, body(fills));
+      const r = await h.post(n, Stream.Execution, body(fills));
       expect(r.status, JSON.stringify(r.body)).to.equal(422);
       expect(r.body.refused).to.equal("fill_mismatch");
       return String(r.body.detail);
@@ -534,7 +560,7 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
 
     // The engine's report: A trade by trade, B's identical trades merged and its other trade alone.
     const good = body([...walked, merged, other]);
-    for (const r of await proposeTo(nodes, Stream.Execution, good))
+    for (const r of await h.proposeTo(nodes, Stream.Execution, good))
       expect(r.status, JSON.stringify(r.body)).to.equal(200);
     await waitFor(async () => (await h.contracts.ledger.sequences())[1] >= seq);
     const recorded = await h.contracts.ledger.queryFilter(h.contracts.ledger.filters.TradeRecorded(seq));
@@ -554,9 +580,10 @@ describe("oracle nodes (in-process, 2-of-3 over NATS)", function () {
     expect(hb.status).to.equal("ok");
     expect(hb.nats.connected).to.equal(true);
     expect(hb.operatorIndex).to.equal(0);
-    const broken = await fetch(`${nodes[0]!.url}/v1/proposals/nav`, {
+    // The engine's malformed JSON is a schema refusal (a stranger's is refused before it is parsed).
+    const broken = await fetch(`${nodes[0]!.url}${proposalPath(Stream.Nav)}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: await h.engine.headers(Stream.Nav, nodes[0]!.address, "{not json"),
       body: "{not json",
     });
     expect(broken.status).to.equal(400);

@@ -7,10 +7,10 @@ import { Stream } from "../../offchain/protocol/reportTypes.js";
 import { OracleConfigError } from "../../oracle/errors/OracleError.js";
 import { parseNodeConfig, type NodeConfigFile } from "../../oracle/node/nodeConfig.js";
 import {
+  ENGINE_WALLET,
   FEED_PRICES,
   KEYSTORE_PASSWORD,
   NATS_URL,
-  proposeTo,
   startOracleHarness,
   waitFor,
   type OracleHarness,
@@ -23,6 +23,7 @@ interface Proc {
   child: ChildProcess;
   output: string[];
   url?: string;
+  address?: string;
 }
 
 /** Run a TypeScript program as its own Node process; collects everything it prints. */
@@ -36,8 +37,8 @@ function run(script: string, args: string[], env: Record<string, string>): Proc 
   const collect = (b: Buffer) => {
     const text = b.toString("utf8");
     p.output.push(text);
-    const m = /"msg":"listening","url":"([^"]+)"/.exec(text);
-    if (m) p.url = m[1];
+    const m = /"msg":"listening","url":"([^"]+)","address":"(0x[0-9a-fA-F]{40})"/.exec(text);
+    if (m) [p.url, p.address] = [m[1], m[2]];
   };
   child.stdout!.on("data", collect);
   child.stderr!.on("data", collect);
@@ -67,6 +68,7 @@ function baseConfig(h: OracleHarness, i: number): NodeConfigFile {
     http: { host: "127.0.0.1", port: 0 },
     dataDir: join(h.dir, `proc-${i}`),
     failoverMs: 1_000,
+    auth: { engines: [ENGINE_WALLET.address] },
     submission: { pollMs: 20, backoffInitialMs: 50, backoffMaxMs: 400 },
     venue: { kind: "file", path: join(h.dir, "venue.json") },
   };
@@ -84,6 +86,7 @@ describe("oracle node program (separate processes)", function () {
       JSON.stringify({
         prices: Object.fromEntries(FEED_PRICES.map(([a, p]) => [String(a), p.toString()])),
         equity: "0",
+        custody: { credited: "0", debited: "0" },
       }),
     );
     writeFileSync(join(h.dir, "password"), KEYSTORE_PASSWORD + "\n");
@@ -118,6 +121,49 @@ describe("oracle node program (separate processes)", function () {
     expect(c.natsServers).to.deep.equal(["nats://a:1", "nats://b:2"]);
     expect(c.checks.maxDeadlineSeconds).to.equal(3_600); // defaults fill what the file leaves out
     expect(Object.isFrozen(c) && Object.isFrozen(c.checks)).to.equal(true);
+  });
+
+  it("requires the engine identity: no auth, no engine, a malformed address or an unknown auth key is an error", () => {
+    const file = baseConfig(h, 0);
+    const { auth: _auth, ...withoutAuth } = file;
+    const cases: Array<[unknown, RegExp]> = [
+      [withoutAuth, /auth: required: \{ engines/],
+      [{ ...file, auth: { engines: [] } }, /auth\.engines: at least one engine address/],
+      [{ ...file, auth: { engines: ["0x1234"] } }, /auth\.engines\.0: not an address/],
+      // Mixed case with a wrong checksum: a typo, not an address.
+      [
+        { ...file, auth: { engines: [ENGINE_WALLET.address.replace(/[a-f]/, (c) => c.toUpperCase())] } },
+        /not an address/,
+      ],
+      [{ ...file, auth: { engines: [ENGINE_WALLET.address], maxAgeMs: 5 } }, /maxAgeMs/],
+      [{ ...file, auth: { engines: [ENGINE_WALLET.address], maxClockSkewMs: -1 } }, /maxClockSkewMs/],
+    ];
+    for (const [raw, message] of cases)
+      expect(() => parseNodeConfig(raw, {}, h.dir), String(message)).to.throw(OracleConfigError, message);
+    const c = parseNodeConfig(
+      { ...file, auth: { engines: [ENGINE_WALLET.address.toLowerCase()], maxRequestAgeMs: 30_000 } },
+      {},
+      h.dir,
+    );
+    expect(c.auth).to.deep.equal({
+      engines: [ENGINE_WALLET.address],
+      maxRequestAgeMs: 30_000,
+      maxClockSkewMs: 5_000,
+      maxNonces: 100_000,
+    });
+    expect(Object.isFrozen(c.auth) && Object.isFrozen(c.auth.engines)).to.equal(true);
+  });
+
+  it("a node program whose config names no engine does not start, and says why", async () => {
+    const { auth: _auth, ...cfg } = baseConfig(h, 0);
+    const file = join(h.dir, "no-engine.config.json");
+    writeFileSync(file, JSON.stringify(cfg, null, 2));
+    const p = run("oracle/node/main.ts", ["--config", file], {
+      SIGIL_ORACLE_KEYSTORE_PASSWORD: KEYSTORE_PASSWORD,
+    });
+    procs.push(p);
+    expect(await exited(p)).to.equal(1);
+    expect(p.output.join("")).to.match(/"level":"fatal".*auth: required/);
   });
 
   it("creates an encrypted keystore with the keystore tool; only the address is printed", async () => {
@@ -159,8 +205,8 @@ describe("oracle node program (separate processes)", function () {
 
     const seq = (await h.contracts.ledger.sequences())[0] + 1n;
     const { body } = await h.signalProposal(seq, [[0, 1_500]]);
-    const res = await proposeTo(
-      nodes.map((p) => ({ url: p.url! })),
+    const res = await h.proposeTo(
+      nodes.map((p) => ({ url: p.url!, address: p.address! })),
       Stream.Signal,
       body,
     );

@@ -19,6 +19,7 @@ import {
 } from "../../offchain/engine/SnapshotStore.js";
 import { wireDecision } from "../../offchain/engine/wiring.js";
 import { AssetList } from "../../offchain/execution/AssetList.js";
+import { Stream } from "../../offchain/protocol/reportTypes.js";
 import { targetOf } from "../../offchain/protocol/targets.js";
 import { RunLogWriter } from "../../offchain/runlog/RunLogWriter.js";
 import { movingAverageMomentum } from "../../offchain/strategy/movingAverageMomentum.js";
@@ -27,7 +28,8 @@ import type { CandleSeries } from "../../offchain/types/market.js";
 import { reportToJson } from "../../oracle/proposals/reportSchemas.js";
 import type { RecomputeRequest } from "../../oracle/recompute/DecisionRecomputer.js";
 import { SnapshotRecomputer } from "../../oracle/recompute/SnapshotRecomputer.js";
-import { post, startOracleHarness, type OracleHarness } from "./helpers/oracleHarness.js";
+import type { DecisionRecomputer } from "../../oracle/recompute/DecisionRecomputer.js";
+import { metricValue, startOracleHarness, type OracleHarness } from "./helpers/oracleHarness.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const MA = { fast: 10, slow: 50 };
@@ -103,7 +105,7 @@ describe("SnapshotRecomputer (input snapshots re-run on the shared daily data)",
     }
   });
 
-  it("refuses a tampered snapshot, a wrong model and a mismatched reference; falls back when unreachable", async () => {
+  it("refuses a tampered snapshot, a wrong model and a mismatched reference; throws when unreachable", async () => {
     const store = new DirectorySnapshotStore(join(dir, "tamper"));
     const recomputer = new SnapshotRecomputer({ source: store, indexOf });
     const e = await engineDecision(series, Date.parse("2023-06-15T00:00:00Z"), strategy);
@@ -115,7 +117,7 @@ describe("SnapshotRecomputer (input snapshots re-run on the shared daily data)",
       (await recomputer.recompute({ ...request(hash, e.modelHash), inputSnapshotRef: snapshotRef(other) }))
         .kind,
     ).to.equal("invalid");
-    // Unknown hash: the store cannot serve it (the checker turns this into bounds-only).
+    // Unknown hash: the store cannot serve it (a node refuses the signal as recompute_unavailable).
     let unavailable: unknown;
     await recomputer.recompute(request(other, e.modelHash)).catch((err: unknown) => (unavailable = err));
     expect((unavailable as Error).name).to.equal("SnapshotUnavailableError");
@@ -155,23 +157,26 @@ describe("SnapshotRecomputer (input snapshots re-run on the shared daily data)",
         deploymentId: "isolated-snapshot-recompute",
         recomputer: new SnapshotRecomputer({ source: new HttpSnapshotSource(server.url), indexOf }),
       });
-      const proposal = async (weights: Array<[number, number]>, inputsHash = hash) => {
+      const proposal = async (weights: Array<[number, number]>, inputsHash = hash, flags = 1) => {
         const seq = (await h.contracts.ledger.sequences())[0] + 1n;
-        const { report, body } = await h.signalProposal(seq, weights, { flags: 1 });
+        const { report, body } = await h.signalProposal(seq, weights, { flags });
         const signal = { ...report.signal, inputsHash, modelHash: e.modelHash };
         return {
           report: reportToJson({ ...report, signal }),
           context: { ...body.context, inputSnapshotRef: snapshotRef(inputsHash) },
         };
       };
-      const signal = `${node.url}/v1/proposals/signal`;
+      const post = (body: unknown) => h.post(node, Stream.Signal, body);
       try {
         // One lane one basis point off: more than rounding, so the node refuses.
         const [first, ...rest] = entries;
-        const doctored = await post(signal, await proposal([[first![0], first![1] + 1], ...rest]));
+        const doctored = await post(await proposal([[first![0], first![1] + 1], ...rest]));
         expect(doctored.body.refused, JSON.stringify(doctored.body)).to.equal("recompute_mismatch");
+        // Claiming "bounds-checked only" (bit 0 clear) does not get it past the re-run.
+        const unflagged = await post(await proposal([[first![0], first![1] + 1], ...rest], hash, 0));
+        expect(unflagged.body.refused, JSON.stringify(unflagged.body)).to.equal("recompute_mismatch");
 
-        const missing = await post(signal, await proposal(entries, "0x" + "ee".repeat(32)));
+        const missing = await post(await proposal(entries, "0x" + "ee".repeat(32)));
         // Not in the store: nothing to re-compute, and the signal claims it was (flags bit 0).
         expect(missing.body.refused).to.equal("recompute_unavailable");
 
@@ -179,15 +184,54 @@ describe("SnapshotRecomputer (input snapshots re-run on the shared daily data)",
         const other = store.put({ ...e.snapshot, seed: 2 });
         const file = join(store.dir, `${other}.json`);
         writeFileSync(file, readFileSync(file, "utf8").replace('"seed":2', '"seed":1'));
-        const tampered = await post(signal, await proposal(entries, other));
+        const tampered = await post(await proposal(entries, other));
         expect(tampered.body.refused, JSON.stringify(tampered.body)).to.equal("snapshot_invalid");
 
-        const good = await post(signal, await proposal(entries));
+        const good = await post(await proposal(entries));
         expect(good.status, JSON.stringify(good.body)).to.equal(200);
         expect(targetOf(e.packed, first![0])).to.equal(first![1]);
       } finally {
         await node.stop();
         await server.close();
+      }
+    });
+
+    it("never signs a signal it could not re-compute, even with flags bit 0 clear (snapshot unreachable, or not deterministic)", async () => {
+      // A snapshot endpoint that is gone: it listened once, on a port now closed.
+      const gone = await serveSnapshots(new DirectorySnapshotStore(join(dir, "gone")));
+      await gone.close();
+      const unreachable = await h.startNode(h.keystoreIndexOf(1), {
+        dataDir: join(h.dir, "unreachable-node"),
+        deploymentId: "isolated-unreachable",
+        recomputer: new SnapshotRecomputer({ source: new HttpSnapshotSource(gone.url, 2_000), indexOf }),
+      });
+      const lstm: DecisionRecomputer = {
+        recompute: async () => ({ kind: "non-deterministic", reason: "LSTM kernels are not bit-stable" }),
+      };
+      const nonDeterministic = await h.startNode(h.keystoreIndexOf(2), {
+        dataDir: join(h.dir, "non-deterministic-node"),
+        deploymentId: "isolated-non-deterministic",
+        recomputer: lstm,
+      });
+      try {
+        const seq = (await h.contracts.ledger.sequences())[0] + 1n;
+        // flags 0: "bounds-checked only", which a node configured to re-compute must not sign on its own.
+        const { body } = await h.signalProposal(seq, [[0, 1_000]], { flags: 0 });
+        for (const [node, detail] of [
+          [unreachable, /snapshot/],
+          [nonDeterministic, /LSTM/],
+        ] as const) {
+          const r = await h.post(node, Stream.Signal, body);
+          expect(r.status, JSON.stringify(r.body)).to.equal(422);
+          expect(r.body.refused).to.equal("recompute_unavailable");
+          expect(String(r.body.detail)).to.match(detail);
+          expect(
+            await metricValue(node, "oracle_reports_refused_total", { reason: "recompute_unavailable" }),
+          ).to.equal(1);
+          expect(await metricValue(node, "oracle_reports_signed_total")).to.equal(0);
+        }
+      } finally {
+        await Promise.all([unreachable.stop(), nonDeterministic.stop()]);
       }
     });
   });

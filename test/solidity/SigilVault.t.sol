@@ -3,10 +3,12 @@ pragma solidity ^0.8.28;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IRiskPolicy} from "../../contracts/interfaces/IRiskPolicy.sol";
+import {ISigilVault} from "../../contracts/interfaces/ISigilVault.sol";
 import {ReportTypes} from "../../contracts/libraries/ReportTypes.sol";
 import {MockStable} from "../../contracts/mocks/MockStable.sol";
 import {OracleRegistry} from "../../contracts/oracle/OracleRegistry.sol";
 import {RiskPolicy} from "../../contracts/risk/RiskPolicy.sol";
+import {EpochBook} from "../../contracts/vault/EpochBook.sol";
 import {SigilVault} from "../../contracts/vault/SigilVault.sol";
 import {Signing} from "./utils/Signing.sol";
 import {Test} from "./utils/Test.sol";
@@ -17,11 +19,15 @@ abstract contract VaultBase is Test {
     uint256 internal constant YEAR = 365 days;
     uint256 internal constant VIRTUAL_SHARES = 1e6; // 10 ** decimals offset
     uint256 internal constant USD = 1e6;
+    uint32 internal constant EPOCH = 1 hours;
+    uint32 internal constant MAX_NAV_AGE = 1 hours;
+    uint32 internal constant CONFIRM_DELAY = 6 hours;
 
     MockStable internal asset;
     OracleRegistry internal registry;
     RiskPolicy internal policy;
     SigilVault internal vault;
+    EpochBook internal book;
     uint256[] internal pks;
     address internal custodian = address(0xC057);
     address internal treasury = address(0x7EA5);
@@ -53,7 +59,21 @@ abstract contract VaultBase is Test {
                 killLevel: IRiskPolicy.KillLevel.Normal
             })
         );
-        vault = new SigilVault(asset, registry, policy, address(this), 1e15 * USD, 2 days);
+        vault = new SigilVault(
+            asset,
+            registry,
+            policy,
+            address(this),
+            1e15 * USD,
+            SigilVault.Schedule({
+                epochDuration: EPOCH,
+                maxNavAge: MAX_NAV_AGE,
+                navConfirmDelay: CONFIRM_DELAY,
+                navTtl: 2 days,
+                riskWindow: 1 days
+            })
+        );
+        book = vault.epochBook();
         policy.grantRole(policy.BREAKER_ROLE(), address(vault));
         vault.grantRole(vault.CUSTODIAN_ROLE(), custodian);
         vault.setOperatorRewards(operatorRewards);
@@ -73,16 +93,32 @@ abstract contract VaultBase is Test {
         );
     }
 
-    function _navReport(uint256 venueEquity) internal view returns (ReportTypes.NavReport memory r) {
+    /// @dev A report valued at `timestamp` whose venue reflected `credited` of the custody sent and
+    /// `debited` of the custody returned.
+    function _navReportAt(
+        uint256 venueEquity,
+        uint256 credited,
+        uint256 debited,
+        uint64 timestamp
+    ) internal view returns (ReportTypes.NavReport memory r) {
         r.configDigest = registry.configDigest();
         r.sequence = vault.navSequence() + 1;
         r.deadline = uint64(block.timestamp + 600);
         r.nav = ReportTypes.Nav({
             epoch: vault.currentEpoch(),
+            vault: address(vault),
             venueEquity: venueEquity,
-            timestamp: uint64(block.timestamp),
+            custodySent: credited,
+            custodyReturned: debited,
+            timestamp: timestamp,
             venueSnapshotHash: keccak256(abi.encode("snapshot", venueEquity))
         });
+    }
+
+    /// @dev A report valued now by a venue that has seen every custody move booked on-chain.
+    function _navReport(uint256 venueEquity) internal view returns (ReportTypes.NavReport memory) {
+        (uint256 sent, uint256 returned) = vault.custodyTotals();
+        return _navReportAt(venueEquity, sent, returned, uint64(block.timestamp));
     }
 
     function _cosign(bytes32 structHash) internal view returns (bytes memory) {
@@ -92,21 +128,42 @@ abstract contract VaultBase is Test {
         return Signing.cosign(keys, registry.hashTypedData(structHash));
     }
 
-    function _settle(uint256 venueEquity) internal {
-        ReportTypes.NavReport memory r = _navReport(venueEquity);
+    /// @dev Move the clock to the epoch's cut-off if it has not passed yet.
+    function _toCutoff() internal {
+        (, uint64 cutoff) = book.epochState();
+        if (block.timestamp < cutoff) vm.warp(cutoff);
+    }
+
+    function _submit(ReportTypes.NavReport memory r) internal {
         vault.settle(r, _cosign(Signing.hashNavReport(r)));
+    }
+
+    /// @dev Settle after the cut-off with a report valued now.
+    function _settle(uint256 venueEquity) internal {
+        _toCutoff();
+        _submit(_navReport(venueEquity));
+    }
+
+    /// @dev The booked venue equity (never negative in these tests).
+    function _booked() internal view returns (uint256) {
+        int256 e = vault.offchainEquity();
+        return e > 0 ? uint256(e) : 0;
     }
 
     /// @dev Settle at the booked venue equity: NAV unchanged.
     function _settleFlat() internal {
-        _settle(vault.offchainEquity());
+        _settle(_booked());
     }
 
-    function _requestDeposit(address who, uint256 amount) internal {
+    function _pps() internal view returns (uint256 pps) {
+        (pps, ) = vault.sharePrice();
+    }
+
+    function _requestDeposit(address who, uint256 amount) internal returns (uint64 epoch) {
         asset.mint(who, amount);
         vm.startPrank(who);
         asset.approve(address(vault), amount);
-        vault.requestDeposit(amount, who);
+        epoch = vault.requestDeposit(amount, who);
         vm.stopPrank();
     }
 
@@ -115,9 +172,9 @@ abstract contract VaultBase is Test {
         shares = vault.claimDeposit(who);
     }
 
-    function _requestRedeem(address who, uint256 shares) internal {
+    function _requestRedeem(address who, uint256 shares) internal returns (uint64 batch) {
         vm.prank(who);
-        vault.requestRedeem(shares, who, who);
+        batch = vault.requestRedeem(shares, who, who);
     }
 
     function _claimRedeem(address who) internal returns (uint256 assets) {
@@ -130,9 +187,21 @@ abstract contract VaultBase is Test {
         vm.prank(who);
         asset.transfer(address(vault), amount);
     }
+
+    function _send(uint256 amount) internal {
+        vm.prank(custodian);
+        vault.sendToVenue(amount, "venue");
+    }
+
+    function _return(uint256 amount) internal {
+        asset.mint(custodian, amount);
+        vm.prank(custodian);
+        vault.returnFromVenue(amount, "home");
+    }
 }
 
-/// @notice Rounding favours the vault, the inflation attack does not pay, fees stay within their rates.
+/// @notice Rounding favours the vault, the inflation attack does not pay, fees stay within their rates,
+/// custody moves never move the price, requests never settle at a price valued before them.
 contract SigilVaultTest is VaultBase {
     address private alice = address(0xA11CE);
     address private bob = address(0xB0B);
@@ -163,10 +232,7 @@ contract SigilVaultTest is VaultBase {
         _settleFlat();
         uint256 total = vault.totalAssets();
         sent = bound(sent, 0, (total * 8_000) / BPS);
-        if (sent != 0) {
-            vm.prank(custodian);
-            vault.sendToVenue(sent, "venue");
-        }
+        if (sent != 0) _send(sent);
         _setFees(bound(feeSeed, 0, 500), bound(feeSeed >> 16, 0, 3_000), bound(feeSeed >> 32, 0, BPS));
 
         _requestDeposit(alice, amount);
@@ -177,12 +243,8 @@ contract SigilVaultTest is VaultBase {
         _requestRedeem(alice, shares);
         vm.warp(block.timestamp + bound(feeSeed >> 64, 0, 1 days));
         // Enough idle for the redemption: bring the venue funds home first if needed.
-        uint256 away = vault.offchainEquity();
-        if (away != 0) {
-            asset.mint(custodian, away);
-            vm.prank(custodian);
-            vault.returnFromVenue(away, "home");
-        }
+        uint256 away = _booked();
+        if (away != 0) _return(away);
         _settleFlat();
         uint256 back = _claimRedeem(alice);
         assertLe(back, amount, "round trip never pays more than deposited");
@@ -245,9 +307,7 @@ contract SigilVaultTest is VaultBase {
         uint256 mgmtBps = bound(rates, 0, 500);
         uint256 perfBps = bound(rates >> 16, 0, 3_000);
         _setFees(mgmtBps, perfBps, bound(rates >> 32, 0, BPS));
-        uint256 toVenue = (vault.totalAssets() * 8_000) / BPS;
-        vm.prank(custodian);
-        vault.sendToVenue(toVenue, "venue");
+        _send((vault.totalAssets() * 8_000) / BPS);
 
         // The high-water mark as this test sees it: the best post-settlement price so far (1e18 scale).
         uint256 hwm = Math.mulDiv(vault.totalAssets() + 1, 1e18, vault.totalSupply() + VIRTUAL_SHARES);
@@ -257,13 +317,13 @@ contract SigilVaultTest is VaultBase {
             vm.warp(block.timestamp + elapsed);
             // Venue equity moves by -20%..+25% of the booked total (within the 25% report bound).
             uint256 booked = vault.totalAssets();
-            uint256 offchain = vault.offchainEquity();
+            uint256 offchain = _booked();
             uint256 m = bound(uint256(keccak256(abi.encode(moveBps, i))), 0, 4_500);
             uint256 venue =
                 m >= 2_000
                     ? offchain + (booked * (m - 2_000)) / BPS
                     : offchain - Math.min(offchain, (booked * m) / BPS);
-            _checkFeeSettlement(venue, elapsed, mgmtBps, perfBps, hwm);
+            _checkFeeSettlement(venue, _elapsedAtCutoff(), mgmtBps, perfBps, hwm);
             hwm = Math.max(
                 hwm,
                 Math.mulDiv(vault.totalAssets() + 1, 1e18, vault.totalSupply() + VIRTUAL_SHARES)
@@ -276,6 +336,13 @@ contract SigilVaultTest is VaultBase {
         }
     }
 
+    /// @dev Move to the cut-off; seconds since the last settled valuation.
+    function _elapsedAtCutoff() private returns (uint256) {
+        _toCutoff();
+        (, uint64 lastNavTime) = vault.lastNav();
+        return block.timestamp - lastNavTime;
+    }
+
     function _checkFeeSettlement(
         uint256 venue,
         uint256 elapsed,
@@ -283,11 +350,11 @@ contract SigilVaultTest is VaultBase {
         uint256 perfBps,
         uint256 hwm
     ) private {
-        uint256 assetsBefore = vault.totalAssets() - vault.offchainEquity() + venue;
+        uint256 assetsBefore = vault.totalAssets() - _booked() + venue;
         uint256 supply = vault.totalSupply();
         uint256 feeSharesBefore = vault.balanceOf(treasury) + vault.balanceOf(operatorRewards);
 
-        _settle(venue);
+        _submit(_navReport(venue));
 
         uint256 feeShares = vault.balanceOf(treasury) + vault.balanceOf(operatorRewards) - feeSharesBefore;
         // Settlement price after fees (no deposits or redemptions pending in this test).
@@ -310,6 +377,158 @@ contract SigilVaultTest is VaultBase {
         }
     }
 
+    /// @notice Item 1: a custody move between a report's valuation and its settlement, or still in
+    /// transit, neither loses nor double-counts assets. A watcher who deposits right after the move and
+    /// redeems after the next honest settlement never gains, and the existing holder keeps its value.
+    function testFuzz_custodyBetweenValuationAndSettlement_neitherLostNorDoubled(
+        uint256 seed,
+        uint256 move,
+        uint256 watcherDeposit,
+        bool send,
+        bool inTransit
+    ) public {
+        uint256 deposit = bound(seed, 1_000 * USD, 10_000_000 * USD);
+        _requestDeposit(alice, deposit);
+        _settleFlat();
+        _claimDeposit(alice);
+        _send((deposit * 5_000) / BPS); // the venue holds half, and it has been credited
+        _settleFlat();
+
+        uint256 ppsBefore = _pps();
+        (uint256 sent, uint256 returned) = vault.custodyTotals();
+        uint256 venueEquity = _booked();
+        _toCutoff();
+        uint64 valuedAt = uint64(block.timestamp);
+        vm.warp(block.timestamp + bound(seed >> 64, 0, MAX_NAV_AGE - 1));
+        if (send) {
+            move = bound(move, 1, (vault.totalAssets() * 8_000) / BPS - _booked());
+            // Sent after the valuation: the report does not reflect it, in transit or credited since.
+            _send(move);
+        } else {
+            move = bound(move, 1, venueEquity);
+            // The venue paid it out after the valuation; in transit, or already returned on-chain.
+            if (!inTransit) _return(move);
+        }
+        assertEq(_pps(), ppsBefore, "a custody move never moves the price");
+        watcherDeposit = bound(watcherDeposit, 1, 10_000_000 * USD);
+        _requestDeposit(bob, watcherDeposit);
+
+        // The report as the venue saw it at `valuedAt`: before the move.
+        ReportTypes.NavReport memory r = _navReportAt(venueEquity, sent, returned, valuedAt);
+        _submit(r);
+        assertEq(vault.currentEpoch(), 4, "the report settled");
+        if (!send && inTransit) {
+            // The venue paid out `move` after the valuation, but it has not reached the vault yet: the
+            // next report says so (its equity is lower, its returned counter higher), and the vault
+            // books the transit.
+            _toCutoff();
+            _submit(_navReportAt(venueEquity - move, sent, returned + move, uint64(block.timestamp)));
+            assertEq(_pps(), ppsBefore, "in transit back: price unchanged");
+            _return(move);
+        }
+        assertEq(_pps(), ppsBefore, "no phantom gain or loss at settlement");
+        _settleFlat();
+        uint256 shares = _claimDeposit(bob);
+        if (shares != 0) {
+            _requestRedeem(bob, shares);
+            if (_booked() != 0) _return(_booked());
+            _settleFlat();
+            assertLe(_claimRedeem(bob), watcherDeposit, "the watcher never gains");
+        }
+        assertGe(_pps() + 1, ppsBefore, "the holder keeps its value");
+    }
+
+    /// @notice Item 3: a request made after the cut-off joins the next epoch, so the epoch's report (valued
+    /// at or after the cut-off, before the request) does not settle it; it cannot be cancelled once its
+    /// epoch's cut-off has passed; and a report valued before the cut-off is refused.
+    function testFuzz_requestAfterCutoff_neverSettlesAtAnEarlierValuation(
+        uint256 seed,
+        uint256 after_
+    ) public {
+        _requestDeposit(alice, 10_000 * USD);
+        _settleFlat();
+        _claimDeposit(alice);
+        (uint64 epoch, uint64 cutoff) = book.epochState();
+        vm.warp(cutoff);
+        uint64 valuedAt = uint64(block.timestamp);
+        vm.warp(block.timestamp + bound(after_, 0, MAX_NAV_AGE - 1));
+        uint64 joined = _requestDeposit(bob, bound(seed, 1, 1_000_000 * USD));
+        assertEq(joined, epoch + 1, "after the cut-off, the next epoch");
+
+        // A report valued before the cut-off is refused.
+        ReportTypes.NavReport memory early = _navReportAt(_booked(), 0, 0, cutoff - 1);
+        bytes memory sigs = _cosign(Signing.hashNavReport(early));
+        vm.expectRevert(
+            abi.encodeWithSelector(ISigilVault.SigilVaultValuedBeforeCutoff.selector, cutoff - 1, cutoff)
+        );
+        vault.settle(early, sigs);
+
+        _submit(_navReportAt(_booked(), 0, 0, valuedAt));
+        (uint256 pending, , , ) = book.depositRequestOf(bob);
+        assertGt(pending, 0, "bob's request waits for the next epoch");
+        // Bob's epoch has its own cut-off; once past, the request cannot be cancelled.
+        (, uint64 next) = book.epochState();
+        vm.warp(next);
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(ISigilVault.SigilVaultNothingToCancel.selector, bob, next));
+        vault.cancelDepositRequest();
+    }
+
+    /// @notice Item 2: a loss larger than the NAV bound is not booked by one report, but it trips the
+    /// breakers at once (ReduceOnly; Flatten past the drawdown limit), holders can still queue an exit,
+    /// and a second report valued after the confirmation delay books it.
+    function testFuzz_lossBeyondBound_tripsAndIsBookedAfterConfirmation(
+        uint256 seed,
+        uint256 lossBps
+    ) public {
+        uint256 deposit = bound(seed, 1_000 * USD, 10_000_000 * USD);
+        _requestDeposit(alice, deposit);
+        _settleFlat();
+        _claimDeposit(alice);
+        _send((deposit * 8_000) / BPS);
+        _settleFlat();
+        lossBps = bound(lossBps, 3_200, 10_000); // of the venue equity (80% of NAV): beyond the 25% bound
+        uint256 venue = _booked() - (_booked() * lossBps) / BPS;
+        uint256 navLossBps = ((_booked() - venue) * BPS) / vault.totalAssets();
+        vm.assume(navLossBps > 2_500);
+        uint64 epoch = vault.currentEpoch();
+        _settle(venue);
+        assertEq(vault.currentEpoch(), epoch, "not booked by one report");
+        assertGe(uint256(policy.killLevel()), uint256(IRiskPolicy.KillLevel.ReduceOnly), "breaker tripped");
+        if (navLossBps > 3_000) {
+            assertEq(
+                uint256(policy.killLevel()),
+                uint256(IRiskPolicy.KillLevel.Flatten),
+                "past max drawdown"
+            );
+        }
+        // Holders can queue an exit even when the NAV goes stale.
+        vm.warp(block.timestamp + 3 days);
+        _requestRedeem(alice, vault.balanceOf(alice) / 2);
+        // A later report agreeing with the first, valued after the delay, books the loss.
+        _settle(venue);
+        assertEq(vault.currentEpoch(), epoch + 1, "confirmed and booked");
+        assertEq(_booked(), venue, "the loss is on the books");
+    }
+
+    /// @notice Item 6: compounding reports within the risk window cannot move the price beyond the bound.
+    function testFuzz_navBound_isPerWindowNotPerReport(uint256 stepBps, uint256 n) public {
+        _requestDeposit(alice, 1_000_000 * USD);
+        _settleFlat();
+        _claimDeposit(alice);
+        _send(800_000 * USD);
+        _settleFlat();
+        uint256 start = _pps();
+        stepBps = bound(stepBps, 500, 2_400);
+        // Hourly reports, all within the confirmation delay of the first one rejected.
+        n = bound(n, 2, 5);
+        for (uint256 i = 0; i < n; ++i) {
+            uint256 booked = vault.totalAssets();
+            _settle(_booked() + (booked * stepBps) / BPS);
+        }
+        assertLe(_pps(), (start * (BPS + 2_500)) / BPS + 1, "within the bound of the window's lowest price");
+    }
+
     function testFuzz_setFees_aboveCapReverts(uint16 mgmt, uint16 perf) public {
         vm.assume(mgmt > vault.MAX_MANAGEMENT_FEE_BPS() || perf > vault.MAX_PERFORMANCE_FEE_BPS());
         vm.expectRevert();
@@ -317,31 +536,56 @@ contract SigilVaultTest is VaultBase {
     }
 
     function testFuzz_settle_pastDeadlineReverts(uint256 lifetime, uint256 lateBy) public {
+        _toCutoff();
         ReportTypes.NavReport memory r = _navReport(0);
         r.deadline = uint64(block.timestamp + bound(lifetime, 0, 30 days));
         bytes memory sigs = _cosign(Signing.hashNavReport(r));
         vm.warp(uint256(r.deadline) + bound(lateBy, 1, 365 days));
-        vm.expectRevert(abi.encodeWithSelector(SigilVault.SigilVaultReportExpired.selector, r.deadline));
+        vm.expectRevert(abi.encodeWithSelector(ISigilVault.SigilVaultReportExpired.selector, r.deadline));
         vault.settle(r, sigs);
     }
 
     function test_settle_replayReverts() public {
+        _toCutoff();
         ReportTypes.NavReport memory r = _navReport(0);
         bytes memory sigs = _cosign(Signing.hashNavReport(r));
         vault.settle(r, sigs);
-        vm.expectRevert(abi.encodeWithSelector(SigilVault.SigilVaultStaleSequence.selector, 1, 1));
+        vm.expectRevert(abi.encodeWithSelector(ISigilVault.SigilVaultStaleSequence.selector, 1, 1));
         vault.settle(r, sigs);
     }
 }
 
-/// @notice Random requests, cancels, claims, settlements, custody moves, donations and time among a few
-/// actors, with the vault's books checked after every call.
+/// @notice Random requests, cancels, claims, settlements (some valued before custody moves, some beyond
+/// the NAV bound), custody moves with transit in both directions, venue P&L, donations and time among a
+/// few actors, with the vault's books checked after every call. The venue is modelled exactly, so every
+/// honest settlement must book the true NAV.
 contract VaultHandler is VaultBase {
     address[] public actors;
     uint256 public unexpectedReverts;
     uint256 public invalidAccepted; // a NAV report without quorum, stale, replayed or of an old config went through
     uint256 public settlements;
     uint256 public rejectedNavs;
+    uint256 public priceMovedByCustody; // a custody move changed the share price
+    uint256 public settledBeforeRequest; // an epoch settled at a valuation earlier than one of its requests
+    uint256 public wrongBooking; // an honest settlement booked something other than the true NAV
+    uint256 public cancelledAfterCutoff; // a request was cancelled after its epoch's cut-off
+    uint256 public unbookedLossNotTripped; // a rejected loss left the kill level below ReduceOnly
+
+    // The venue, exactly: equity, custody credited and debited as the venue sees them.
+    uint256 public venueEquity;
+    uint256 public credited;
+    uint256 public debited;
+
+    mapping(uint64 epoch => uint256) public lastRequestAt;
+    uint256 private _maxRequestAt; // latest request of any epoch up to the one settling next
+
+    // A valuation taken earlier and not yet submitted.
+    bool private _hasValuation;
+    uint256 private _valEquity;
+    uint256 private _valCredited;
+    uint256 private _valDebited;
+    uint64 private _valAt;
+    int256 private _pnlSinceValuation; // venue P&L after the valuation (the next report's business)
 
     constructor(
         MockStable asset_,
@@ -354,14 +598,21 @@ contract VaultHandler is VaultBase {
         registry = registry_;
         policy = policy_;
         vault = vault_;
+        book = vault_.epochBook();
         for (uint256 i = 0; i < pks_.length; ++i) pks.push(pks_[i]);
         actors.push(address(0xA1));
         actors.push(address(0xA2));
         actors.push(address(0xA3));
+        custodian = address(this);
+        asset.approve(address(vault), type(uint256).max);
     }
 
     function actorCount() external view returns (uint256) {
         return actors.length;
+    }
+
+    function _noteRequest(uint64 epoch) private {
+        if (block.timestamp > lastRequestAt[epoch]) lastRequestAt[epoch] = block.timestamp;
     }
 
     function requestDeposit(uint256 who, uint256 amount) external {
@@ -372,49 +623,79 @@ contract VaultHandler is VaultBase {
             paused ||
             policy.killLevel() == IRiskPolicy.KillLevel.Flatten ||
             !vault.isNavFresh() ||
-            vault.totalAssets() + _pendingDeposits() + amount > cap
+            vault.totalAssets() >= cap
         ) return;
         asset.mint(a, amount);
         vm.prank(a);
         asset.approve(address(vault), amount);
         vm.prank(a);
-        try vault.requestDeposit(amount, a) {} catch {
+        try vault.requestDeposit(amount, a) returns (uint64 epoch) {
+            _noteRequest(epoch);
+        } catch {
             ++unexpectedReverts;
         }
     }
 
+    /// @dev Never needs a fresh NAV: holders can always queue an exit.
     function requestRedeem(uint256 who, uint256 shares) external {
         address a = actors[who % actors.length];
         uint256 balance = vault.balanceOf(a);
-        if (balance == 0 || !vault.isNavFresh()) return;
+        if (balance == 0) return;
         shares = bound(shares, 1, balance);
         vm.prank(a);
-        try vault.requestRedeem(shares, a, a) {} catch {
-            ++unexpectedReverts;
+        try vault.requestRedeem(shares, a, a) returns (uint64 batch) {
+            _noteRequest(batch);
+        } catch (bytes memory err) {
+            // The one refusal by design: a deferred request in the same slot after the cut-off.
+            if (bytes4(err) != ISigilVault.SigilVaultRequestPending.selector) ++unexpectedReverts;
         }
     }
 
     function cancelDeposit(uint256 who) external {
         address a = actors[who % actors.length];
-        if (vault.pendingDepositRequest(a) == 0) return;
+        (uint256 pending, , , ) = book.depositRequestOf(a);
+        if (pending == 0) return;
+        (uint64 epoch, uint64 cutoff) = book.epochState();
+        (EpochBook.Request[2] memory deps, ) = book.requestsOf(a);
+        bool open;
+        for (uint256 i = 0; i < 2; ++i) {
+            if (deps[i].amount == 0) continue;
+            if (deps[i].batch > epoch || (deps[i].batch == epoch && block.timestamp < cutoff)) open = true;
+        }
         vm.prank(a);
-        try vault.cancelDepositRequest() {} catch {
-            ++unexpectedReverts;
+        try vault.cancelDepositRequest() {
+            if (!open) ++cancelledAfterCutoff;
+        } catch {
+            if (open) ++unexpectedReverts;
         }
     }
 
     function cancelRedeem(uint256 who) external {
         address a = actors[who % actors.length];
-        if (vault.pendingRedeemRequest(a) == 0) return;
+        (uint256 pending, , ) = book.redeemRequestOf(a);
+        if (pending == 0) return;
+        (uint64 epoch, uint64 cutoff) = book.epochState();
+        (, EpochBook.Request[2] memory reds) = book.requestsOf(a);
+        bool open;
+        for (uint256 i = 0; i < 2; ++i) {
+            if (reds[i].amount == 0) continue;
+            if (reds[i].batch > epoch) open = true;
+            else if (block.timestamp < cutoff) {
+                (, , bool redeemed, ) = book.fulfilmentOf(reds[i].batch);
+                if (reds[i].batch == epoch || !redeemed) open = true; // this epoch's, or deferred into it
+            }
+        }
         vm.prank(a);
-        try vault.cancelRedeemRequest() {} catch {
-            ++unexpectedReverts;
+        try vault.cancelRedeemRequest() {
+            if (!open) ++cancelledAfterCutoff;
+        } catch {
+            if (open) ++unexpectedReverts;
         }
     }
 
     function claimDeposit(uint256 who) external {
         address a = actors[who % actors.length];
-        (uint256 assets, ) = vault.claimableDepositRequest(a);
+        (, uint256 assets, , ) = book.depositRequestOf(a);
         if (assets == 0) return;
         vm.prank(a);
         try vault.claimDeposit(a) {} catch {
@@ -424,7 +705,7 @@ contract VaultHandler is VaultBase {
 
     function claimRedeem(uint256 who) external {
         address a = actors[who % actors.length];
-        (uint256 shares, ) = vault.claimableRedeemRequest(a);
+        (, uint256 shares, ) = book.redeemRequestOf(a);
         if (shares == 0) return;
         vm.prank(a);
         try vault.claimRedeem(a) {} catch {
@@ -432,51 +713,109 @@ contract VaultHandler is VaultBase {
         }
     }
 
-    /// @param move Venue equity change in bps of the booked total: within the report bound mostly,
-    /// beyond it sometimes (the report is then recorded as rejected).
-    function settle(uint256 move, uint256 dt) external {
-        vm.warp(block.timestamp + (dt % 1 days));
-        uint256 booked = vault.totalAssets();
-        uint256 offchain = vault.offchainEquity();
-        uint256 m = move % 6_000; // 0..2999 down, 3000..5999 up, in bps
-        uint256 venue =
-            m >= 3_000
-                ? offchain + (booked * (m - 3_000)) / BPS
-                : offchain - Math.min(offchain, (booked * m) / BPS);
-        ReportTypes.NavReport memory r = _navReport(venue);
+    /// @notice The venue's own P&L, in bps of its equity: mostly small, sometimes large.
+    function venuePnl(uint256 move) external {
+        uint256 m = move % 4_000; // 0..1999 down, 2000..3999 up, bps
+        uint256 delta = (venueEquity * (m % 2_000)) / BPS / 4;
+        if (m >= 2_000) {
+            venueEquity += delta;
+            _pnlSinceValuation += int256(delta);
+        } else {
+            venueEquity -= delta;
+            _pnlSinceValuation -= int256(delta);
+        }
+    }
+
+    /// @notice Take a valuation now (after the cut-off), to be submitted later.
+    function value() external {
+        (, uint64 cutoff) = book.epochState();
+        if (block.timestamp < cutoff) vm.warp(cutoff);
+        (, uint64 lastNavTime) = vault.lastNav();
+        if (block.timestamp < lastNavTime) return;
+        _hasValuation = true;
+        _valEquity = venueEquity;
+        _valCredited = credited;
+        _valDebited = debited;
+        _valAt = uint64(block.timestamp);
+        _pnlSinceValuation = 0;
+    }
+
+    /// @notice Submit the valuation taken earlier (custody may have moved since) or one taken now.
+    function settle(uint256 dt) external {
+        if (!_hasValuation) this.value();
+        _hasValuation = false;
+        uint256 age = block.timestamp - _valAt;
+        if (age > MAX_NAV_AGE) return; // too old to submit; take another
+        (uint64 epoch, ) = book.epochState();
+        if (_valAt < _cutoffOf()) return;
+        uint256 maxRequest = _maxRequestThrough(epoch);
+        uint256 bookedBefore = vault.totalAssets();
+        uint256 reported = _reported();
         uint64 seq = vault.navSequence();
+        ReportTypes.NavReport memory r = _navReportAt(_valEquity, _valCredited, _valDebited, _valAt);
         try vault.settle(r, _cosign(Signing.hashNavReport(r))) {
-            if (vault.currentEpoch() == r.nav.epoch) ++rejectedNavs;
-            else ++settlements;
+            if (vault.currentEpoch() == epoch) {
+                ++rejectedNavs;
+                // A rejected loss trips at least ReduceOnly.
+                if (reported < bookedBefore && policy.killLevel() < IRiskPolicy.KillLevel.ReduceOnly) {
+                    ++unbookedLossNotTripped;
+                }
+            } else {
+                ++settlements;
+                if (maxRequest > _valAt) ++settledBeforeRequest;
+                if (vault.offchainEquity() != _trueVenueSide()) ++wrongBooking;
+            }
         } catch {
             ++unexpectedReverts;
         }
         if (vault.navSequence() != seq + 1) ++unexpectedReverts;
-        if (policy.killLevel() == IRiskPolicy.KillLevel.Flatten && (dt >> 128) % 2 == 0) {
+        if (policy.killLevel() >= IRiskPolicy.KillLevel.ReduceOnly && (dt >> 128) % 2 == 0) {
             // Governance lifts the brake now and then, so deposits resume.
             policy.setKillLevel(IRiskPolicy.KillLevel.Normal, "handler");
         }
+        vm.warp(block.timestamp + (dt % 2 hours));
     }
 
-    function sendToVenue(uint256 amount) external {
+    function sendToVenue(uint256 amount, bool arrives) external {
         uint256 total = vault.totalAssets();
         uint256 limit = (total * 8_000) / BPS;
-        uint256 offchain = vault.offchainEquity();
-        uint256 idle = total - offchain;
-        if (limit <= offchain || idle == 0) return;
-        amount = bound(amount, 1, Math.min(limit - offchain, idle));
-        vm.prank(custodian);
-        try vault.sendToVenue(amount, "venue") {} catch {
+        int256 offchain = vault.offchainEquity();
+        if (offchain < 0 || limit <= uint256(offchain)) return;
+        uint256 idle = total - uint256(offchain);
+        if (idle == 0) return;
+        amount = bound(amount, 1, Math.min(limit - uint256(offchain), idle));
+        uint256 before = _pps();
+        try vault.sendToVenue(amount, "venue") {
+            if (_pps() != before) ++priceMovedByCustody;
+            if (arrives) _credit();
+        } catch {
             ++unexpectedReverts;
         }
     }
 
+    /// @notice The venue credits what is in transit to it.
+    function venueCredit() external {
+        _credit();
+    }
+
+    /// @notice The venue pays out `amount` towards the vault (in transit until returned on-chain).
+    function venueWithdraw(uint256 amount) external {
+        if (venueEquity == 0) return;
+        amount = bound(amount, 1, venueEquity);
+        venueEquity -= amount;
+        debited += amount;
+    }
+
+    /// @notice What left the venue reaches the vault.
     function returnFromVenue(uint256 amount) external {
-        uint256 offchain = vault.offchainEquity();
-        amount = bound(amount, 1, offchain + 1_000 * USD);
-        asset.mint(custodian, amount); // the venue's P&L is real money
-        vm.prank(custodian);
-        try vault.returnFromVenue(amount, "home") {} catch {
+        (, uint256 returned) = vault.custodyTotals();
+        if (debited <= returned) return;
+        amount = bound(amount, 1, debited - returned);
+        asset.mint(address(this), amount); // the custodian holds what the venue paid out
+        uint256 before = _pps();
+        try vault.returnFromVenue(amount, "home") {
+            if (_pps() != before) ++priceMovedByCustody;
+        } catch {
             ++unexpectedReverts;
         }
     }
@@ -487,12 +826,23 @@ contract VaultHandler is VaultBase {
 
     /// @notice A NAV report that must not change state.
     function settleInvalid(uint256 seed, uint8 mode) external {
-        ReportTypes.NavReport memory r = _navReport(vault.offchainEquity());
-        mode %= 5;
+        (, uint64 cutoff) = book.epochState();
+        if (block.timestamp < cutoff) vm.warp(cutoff);
+        (uint256 sent, ) = vault.custodyTotals();
+        ReportTypes.NavReport memory r = _navReportAt(
+            venueEquity,
+            credited,
+            debited,
+            uint64(block.timestamp)
+        );
+        mode %= 8;
         if (mode == 1) r.deadline = uint64(block.timestamp - 1 - (seed % 1 days));
         if (mode == 2) r.sequence = vault.navSequence(); // replay
         if (mode == 3) r.configDigest = keccak256(abi.encode(r.configDigest, seed));
         if (mode == 4) r.nav.epoch = vault.currentEpoch() - 1;
+        if (mode == 5) r.nav.vault = address(uint160(seed) | 1); // another vault's report
+        if (mode == 6) r.nav.custodySent = sent + 1 + (seed % 1e12); // credits the vault never sent
+        if (mode == 7) r.nav.timestamp = cutoff - 1 - uint64(seed % 1 days); // before the cut-off
         bytes32 structHash = Signing.hashNavReport(r);
         bytes memory sigs;
         if (mode == 0) {
@@ -514,8 +864,42 @@ contract VaultHandler is VaultBase {
         vm.warp(block.timestamp + (dt % 12 hours));
     }
 
-    function _pendingDeposits() private view returns (uint256 d) {
-        (d, ) = vault.pendingTotals();
+    function _credit() private {
+        (uint256 sent, ) = vault.custodyTotals();
+        venueEquity += sent - credited;
+        credited = sent;
+    }
+
+    function _cutoffOf() private view returns (uint64 cutoff) {
+        (, cutoff) = book.epochState();
+    }
+
+    function _maxRequestThrough(uint64 epoch) private returns (uint256) {
+        for (uint64 e = 1; e <= epoch; ++e)
+            if (lastRequestAt[e] > _maxRequestAt) _maxRequestAt = lastRequestAt[e];
+        return _maxRequestAt;
+    }
+
+    /// @dev Total assets the pending report implies (before fees), as the vault computes it.
+    function _reported() private view returns (uint256) {
+        (uint256 sent, uint256 returned) = vault.custodyTotals();
+        int256 idle = int256(vault.totalAssets()) - vault.offchainEquity();
+        int256 nav =
+            idle + int256(_valEquity) + int256(sent - _valCredited) + int256(_valDebited) - int256(returned);
+        return nav > 0 ? uint256(nav) : 0;
+    }
+
+    /// @dev What the vault owns off-chain now, from the venue model (not from the report): the venue's
+    /// equity, what is in transit to it and back from it, less the venue's P&L since the valuation
+    /// (which the next report will book).
+    function _trueVenueSide() private view returns (int256) {
+        (uint256 sent, uint256 returned) = vault.custodyTotals();
+        return
+            int256(venueEquity) +
+            int256(sent - credited) +
+            int256(debited) -
+            int256(returned) -
+            _pnlSinceValuation;
     }
 }
 
@@ -528,13 +912,40 @@ contract SigilVaultInvariantTest is VaultBase {
         handler = new VaultHandler(asset, registry, policy, vault, pks);
         policy.grantRole(policy.GOVERNANCE_ROLE(), address(handler));
         vault.grantRole(vault.CUSTODIAN_ROLE(), address(handler));
-        custodian = address(handler);
         targetContract(address(handler));
     }
 
-    /// @notice The vault holds at least what it owes on-chain: pending deposits and reserved redemptions.
+    /// @notice The handler's paths do what the invariants rely on: a scripted run through it settles,
+    /// books transit in both directions and reports beyond the bound, and breaks nothing.
+    function test_handler_exercisesEveryPath() public {
+        handler.requestDeposit(0, 1_000_000 * USD);
+        handler.requestDeposit(1, 500_000 * USD);
+        handler.settle(0);
+        handler.claimDeposit(0);
+        handler.claimDeposit(1);
+        handler.sendToVenue(600_000 * USD, true);
+        handler.sendToVenue(200_000 * USD, false); // still in transit at the valuation
+        handler.value();
+        handler.venueCredit();
+        handler.venueWithdraw(100_000 * USD);
+        handler.returnFromVenue(40_000 * USD); // 60k still in transit back
+        handler.requestRedeem(0, 1e18);
+        handler.settle(1);
+        handler.venuePnl(1_999); // a 5% loss of venue equity
+        handler.settle(2);
+        for (uint256 i = 0; i < 14; ++i) handler.venuePnl(1_999); // -51% of the venue: beyond the bound
+        handler.settle(4);
+        assertEq(handler.unexpectedReverts(), 0, "no unexpected revert");
+        assertEq(handler.wrongBooking(), 0, "true NAV booked");
+        assertEq(handler.priceMovedByCustody(), 0, "custody never moved the price");
+        assertGe(handler.settlements(), 3, "settled");
+        assertGe(handler.rejectedNavs(), 1, "a report beyond the bound was rejected");
+        assertEq(handler.unbookedLossNotTripped(), 0, "and tripped the breaker");
+    }
+
+    /// @notice The vault holds at least what it owes on-chain: pending deposits and reserved claims.
     function invariant_solvent() public view {
-        (uint256 pendingDeposits, ) = vault.pendingTotals();
+        (uint256 pendingDeposits, ) = book.pendingTotals();
         assertGe(
             asset.balanceOf(address(vault)),
             pendingDeposits + vault.reservedAssets(),
@@ -544,20 +955,33 @@ contract SigilVaultInvariantTest is VaultBase {
         assertEq(
             handler.invalidAccepted(),
             0,
-            "no NAV report without quorum, fresh deadline and new sequence"
+            "no NAV report without quorum, fresh deadline, new sequence, own vault, known custody, after the cut-off"
         );
     }
 
     function invariant_totalAssetsAccounting() public view {
-        (uint256 pendingDeposits, ) = vault.pendingTotals();
+        (uint256 pendingDeposits, ) = book.pendingTotals();
+        int256 expected =
+            int256(asset.balanceOf(address(vault))) -
+                int256(pendingDeposits) -
+                int256(vault.reservedAssets()) +
+                vault.offchainEquity();
         assertEq(
             vault.totalAssets(),
-            asset.balanceOf(address(vault)) -
-                pendingDeposits -
-                vault.reservedAssets() +
-                vault.offchainEquity(),
+            expected > 0 ? uint256(expected) : 0,
             "totalAssets == balance - pending - reserved + offchain equity"
         );
+    }
+
+    /// @notice Items 1-3: custody never moves the price; honest reports book the true NAV whatever moved
+    /// since their valuation; no epoch settles at a valuation before one of its requests; no request is
+    /// cancelled after its cut-off; a loss too large to book always trips the breaker.
+    function invariant_settlementIsFair() public view {
+        assertEq(handler.priceMovedByCustody(), 0, "a custody move never changes the share price");
+        assertEq(handler.wrongBooking(), 0, "an honest report books the true venue equity");
+        assertEq(handler.settledBeforeRequest(), 0, "a request never settles at a price valued before it");
+        assertEq(handler.cancelledAfterCutoff(), 0, "no cancellation after the cut-off");
+        assertEq(handler.unbookedLossNotTripped(), 0, "a loss too large to book trips the breaker");
     }
 
     function invariant_sharesConserved() public view {
@@ -576,13 +1000,13 @@ contract SigilVaultInvariantTest is VaultBase {
         uint256 pendingRedeemShares;
         for (uint256 i = 0; i < handler.actorCount(); ++i) {
             address a = handler.actors(i);
-            (, uint256 assets) = vault.claimableRedeemRequest(a);
-            (, uint256 shares) = vault.claimableDepositRequest(a);
+            (uint256 pending, , uint256 assets) = book.redeemRequestOf(a);
+            (, , uint256 shares, ) = book.depositRequestOf(a);
             redeemAssets += assets;
             depositShares += shares;
-            pendingRedeemShares += vault.pendingRedeemRequest(a);
+            pendingRedeemShares += pending;
         }
-        (, uint256 totalPendingRedeem) = vault.pendingTotals();
+        (, uint256 totalPendingRedeem) = book.pendingTotals();
         assertEq(pendingRedeemShares, totalPendingRedeem, "pending redeem total is the sum of requests");
         assertLe(redeemAssets, vault.reservedAssets(), "claimable redemptions are reserved");
         assertLe(

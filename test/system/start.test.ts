@@ -3,10 +3,23 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { expect } from "chai";
-import { JsonRpcProvider, keccak256, parseUnits, toUtf8Bytes, type Interface } from "ethers";
+import {
+  Contract,
+  JsonRpcProvider,
+  keccak256,
+  parseUnits,
+  toUtf8Bytes,
+  Wallet,
+  type Interface,
+} from "ethers";
 import { readJournal } from "../../offchain/devchain/ChainJournal.js";
 import { startLocalNode } from "../../offchain/devchain/localNode.js";
 import { replayJournal } from "../../offchain/devchain/replayJournal.js";
+import { loadEngineKeystore } from "../../offchain/engine/engineKeystore.js";
+import { proposalAuthDomain, proposalPath } from "../../offchain/protocol/proposalAuth.js";
+import { ProposalSigner } from "../../offchain/protocol/ProposalSigner.js";
+import { Stream } from "../../offchain/protocol/reportTypes.js";
+import { packTargets } from "../../offchain/protocol/targets.js";
 import type { WeexSimState } from "../../offchain/venue/weex/SimState.js";
 import { loadSimState } from "../../offchain/venue/weex/simStateFile.js";
 import { TradeLedger__factory } from "../../types/ethers-contracts/index.js";
@@ -30,6 +43,97 @@ function runSystem(
   child.stderr!.on("data", (b: Buffer) => out.push(b.toString("utf8")));
   const done = new Promise<number>((r) => child.once("exit", (code) => r(code ?? -1)));
   return { child, out, done };
+}
+
+/** The sequence a stranger's proposal claims: far ahead, so had it landed, it would be visible on-chain. */
+const STRANGER_SEQUENCE = 1_000n;
+
+/**
+ * Once the oracle nodes are up, a stranger sends each of them a well-formed signal proposal (the current
+ * config digest, a fresh decision time, a feed's own price): signed with its own key, and unsigned.
+ * Returns the stranger's address.
+ */
+async function strangerProposes(
+  stateDir: string,
+  run: { child: ChildProcess; out: string[] },
+): Promise<string> {
+  while (!/oracle\s+3 nodes up/.test(run.out.join(""))) {
+    if (run.child.exitCode !== null) throw new Error(`npm start ended before its nodes were up`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const dep = JSON.parse(readFileSync(join(stateDir, "deployment.json"), "utf8")) as {
+    chainId: number;
+    contracts: { OracleRegistry: { address: string } };
+    assets: Array<{ feed: string }>;
+  };
+  const configs = [0, 1, 2].map(
+    (i) =>
+      JSON.parse(readFileSync(join(stateDir, `oracle-${i}`, "config.json"), "utf8")) as {
+        rpcUrl: string;
+        http: { port: number };
+      },
+  );
+  const provider = new JsonRpcProvider(configs[0]!.rpcUrl, undefined, { staticNetwork: true });
+  try {
+    const registry = new Contract(
+      dep.contracts.OracleRegistry.address,
+      ["function configDigest() view returns (bytes32)", "function operators() view returns (address[])"],
+      provider,
+    );
+    const feed = new Contract(
+      dep.assets[0]!.feed,
+      ["function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)"],
+      provider,
+    );
+    const [, price] = (await feed.getFunction("latestRoundData")()) as [bigint, bigint];
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    const chainNow = BigInt((await provider.getBlock("latest"))!.timestamp);
+    const body = {
+      report: {
+        configDigest: (await registry.getFunction("configDigest")()) as string,
+        sequence: STRANGER_SEQUENCE.toString(),
+        deadline: ((chainNow > now ? chainNow : now) + 120n).toString(),
+        signal: {
+          runHash: keccak256(toUtf8Bytes("made-up run")),
+          inputsHash: keccak256(toUtf8Bytes("made-up inputs")),
+          modelHash: keccak256(toUtf8Bytes("made-up model")),
+          timestamp: ((chainNow < now ? chainNow : now) - 1n).toString(),
+          flags: 0,
+          targets: packTargets([[0, 1_000]]).toString(),
+        },
+      },
+      context: {
+        inputSnapshotRef: `snapshot://${keccak256(toUtf8Bytes("made-up inputs"))}`,
+        referencePrices: [{ asset: 0, priceE8: price.toString() }],
+      },
+    };
+    const stranger = new ProposalSigner(
+      Wallet.createRandom(),
+      proposalAuthDomain(BigInt(dep.chainId), dep.contracts.OracleRegistry.address),
+    );
+    const health = await Promise.all(
+      configs.map(async (c) => {
+        const url = `http://127.0.0.1:${c.http.port}`;
+        const h = (await (await fetch(`${url}/health`)).json()) as { address: string };
+        return { url, address: h.address };
+      }),
+    );
+    const signed = await stranger.postAll(health, Stream.Signal, body);
+    const unsigned = await Promise.all(
+      health.map((n) =>
+        fetch(n.url + proposalPath(Stream.Signal), {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      ),
+    );
+    for (const r of signed) expect(r.status, JSON.stringify(r.body)).to.equal(403);
+    for (const r of unsigned) expect(r.status).to.equal(401);
+    return stranger.address;
+  } finally {
+    provider.destroy();
+  }
 }
 
 describe("npm start: the whole system, locally", function () {
@@ -60,9 +164,12 @@ describe("npm start: the whole system, locally", function () {
 
   it("runs decisions through the oracle nodes to the chain and the simulator, and settles an epoch", async function () {
     run = runSystem(dir, ["--fresh", "--days", "4", "--day-ms", "1200", "--epoch-days", "2"]);
+    const attack = strangerProposes(dir, run);
+    attack.catch(() => undefined); // awaited below, once the run is over
     const code = await run.done;
     const text = run.out.join("");
     expect(code, text).to.equal(0);
+    const stranger = await attack;
     // Signals co-signed by the nodes and accepted by the TradeLedger (lines print on-chain events).
     expect(text).to.match(/signal\s+#1 ACCEPTED on-chain/);
     // Fills recorded in the ledger (TradeRecorded events) after orders on the simulator.
@@ -77,6 +184,29 @@ describe("npm start: the whole system, locally", function () {
     expect(ids.length).to.be.greaterThan(0);
     expect(new Set(ids).size).to.equal(ids.length);
     expect(text).to.match(/all children stopped/);
+    // Every node refused the stranger's proposals, and the console and each node's log say why (that
+    // none landed is checked on the replayed chain, below).
+    for (let i = 0; i < 3; i++) {
+      expect(text).to.match(
+        new RegExp(`refused\\s+oracle-${i} refused a signal proposal from ${stranger}: unknown_proposer`),
+      );
+      expect(text).to.match(
+        new RegExp(`refused\\s+oracle-${i} refused a signal proposal \\(unsigned\\): unauthenticated`),
+      );
+      const log = readFileSync(join(dir, `oracle-${i}`, "node.log"), "utf8");
+      expect(log).to.match(/"msg":"proposal refused","stream":"signal","reason":"unknown_proposer"/);
+      expect(log).to.include(stranger);
+    }
+    // The engine signs with a key of its own, kept encrypted in the state dir and written nowhere else.
+    const engine = await loadEngineKeystore(
+      join(dir, "engine", "keystore.json"),
+      readFileSync(join(dir, "engine", "password"), "utf8").trim(),
+    );
+    expect(text).to.include(`proposals signed by engine ${engine.address}`);
+    const key = engine.privateKey.slice(2).toLowerCase();
+    for (const f of ["chain.log", "oracle-0/node.log", "oracle-0/config.json", "engine/keystore.json"])
+      expect(readFileSync(join(dir, f), "utf8").toLowerCase(), f).to.not.include(key);
+    expect(text.toLowerCase()).to.not.include(key);
     outputs.push(text);
   });
 
@@ -199,7 +329,6 @@ describe("npm start: the whole system, locally", function () {
       topics: [ledger.getEvent("TradeRecorded")!.topicHash],
       fromBlock: deployment.contracts.TradeLedger.block,
     });
-    provider.destroy();
     const recorded = logs
       .map((l) => ledger.parseLog(l)!.args.getValue("record") as { orderRef: string; quantityE8: bigint })
       .map((r) => `${r.orderRef}:${r.quantityE8 < 0n ? -r.quantityE8 : r.quantityE8}`)
@@ -210,6 +339,17 @@ describe("npm start: the whole system, locally", function () {
       .sort();
     expect(recorded.length).to.be.greaterThan(0);
     expect(recorded).to.deep.equal(venue);
+    // The stranger's signal (first run) never reached the chain: no verdict for its sequence, and the
+    // engine's sequences went on undisturbed below it.
+    const verdicts = await provider.getLogs({
+      address: deployment.contracts.TradeLedger.address,
+      topics: [[ledger.getEvent("SignalAccepted")!.topicHash, ledger.getEvent("SignalRejected")!.topicHash]],
+      fromBlock: deployment.contracts.TradeLedger.block,
+    });
+    const sequences = verdicts.map((l) => BigInt(l.topics[1]!));
+    expect(sequences.length).to.be.greaterThan(0);
+    expect(sequences.every((q) => q < STRANGER_SEQUENCE)).to.equal(true);
+    provider.destroy();
   });
 });
 

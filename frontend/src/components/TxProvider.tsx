@@ -50,7 +50,7 @@ export function TxProvider({ children }: { children: ReactNode }) {
         setTimeout(() => setEntries((list) => list.filter((e) => e.id !== id)), 12_000);
         return true;
       } catch (error) {
-        update(id, { phase: "failed", message: explainError(error, tokens) });
+        update(id, { phase: "failed", message: explainError(error, tokens, request) });
         return false;
       } finally {
         await queryClient.invalidateQueries({ queryKey: [CHAIN_KEY] });

@@ -23,6 +23,8 @@ export interface Deployment {
 export interface SigilAddresses {
   asset: Address;
   vault: Address;
+  /** The vault's request book (epochs, cut-offs, requests). */
+  book: Address;
   ledger: Address;
   policy: Address;
   registry: Address;
@@ -52,6 +54,7 @@ export function addressesOf(d: Deployment): SigilAddresses {
   return {
     asset: d.parameters.asset,
     vault: need(d, "SigilVault").address,
+    book: need(d, "EpochBook").address,
     ledger: need(d, "TradeLedger").address,
     policy: need(d, "RiskPolicy").address,
     registry: need(d, "OracleRegistry").address,

@@ -26,12 +26,15 @@ export function useProposals() {
   const { address } = useConnection();
   const g = { address: addresses.governor, abi: sigilGovernorAbi } as const;
   return useChainQuery(["proposals", address], async (c) => {
-    const [created, block, votingDelay, votingPeriod] = await Promise.all([
-      c.getContractEvents({ ...g, eventName: "ProposalCreated", fromBlock: addresses.fromBlock }),
-      c.getBlockNumber(),
-      c.readContract({ ...g, functionName: "votingDelay" }),
-      c.readContract({ ...g, functionName: "votingPeriod" }),
-    ]);
+    const [created, block, votingDelay, votingPeriod, lateQuorumExtension, securityCouncil] =
+      await Promise.all([
+        c.getContractEvents({ ...g, eventName: "ProposalCreated", fromBlock: addresses.fromBlock }),
+        c.getBlockNumber(),
+        c.readContract({ ...g, functionName: "votingDelay" }),
+        c.readContract({ ...g, functionName: "votingPeriod" }),
+        c.readContract({ ...g, functionName: "lateQuorumVoteExtension" }),
+        c.readContract({ ...g, functionName: "proposalGuardian" }),
+      ]);
     const proposals = await Promise.all(
       created.map(async (e): Promise<Proposal> => {
         const a = e.args;
@@ -65,7 +68,14 @@ export function useProposals() {
         };
       }),
     );
-    return { proposals: proposals.reverse(), block, votingDelay, votingPeriod };
+    return {
+      proposals: proposals.reverse(),
+      block,
+      votingDelay,
+      votingPeriod,
+      lateQuorumExtension,
+      securityCouncil,
+    };
   });
 }
 

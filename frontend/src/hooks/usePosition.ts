@@ -1,6 +1,6 @@
 import { erc20Abi, type Address } from "viem";
 import { useConnection } from "wagmi";
-import { sigilVaultAbi } from "../abi/generated.js";
+import { epochBookAbi, sigilVaultAbi } from "../abi/generated.js";
 import { useChainQuery } from "./useChainQuery.js";
 import { useSigil } from "./useSigil.js";
 
@@ -9,6 +9,7 @@ export function usePosition() {
   const { address } = useConnection();
   const { addresses } = useSigil();
   const v = { address: addresses.vault, abi: sigilVaultAbi } as const;
+  const b = { address: addresses.book, abi: epochBookAbi } as const;
   return useChainQuery(
     ["position", address],
     async (c) => {
@@ -19,10 +20,8 @@ export function usePosition() {
         assetBalance,
         allowance,
         shares,
-        pendingDeposit,
-        [claimableDepositAssets, claimableDepositShares],
-        pendingRedeem,
-        [claimableRedeemShares, claimableRedeemAssets],
+        [pendingDeposit, claimableDepositAssets, claimableDepositShares, depositRefund],
+        [pendingRedeem, claimableRedeemShares, claimableRedeemAssets],
         votes,
         delegate,
         requested,
@@ -37,10 +36,8 @@ export function usePosition() {
           args: [me, addresses.vault],
         }),
         c.readContract({ ...v, functionName: "balanceOf", args: [me] }),
-        c.readContract({ ...v, functionName: "pendingDepositRequest", args: [me] }),
-        c.readContract({ ...v, functionName: "claimableDepositRequest", args: [me] }),
-        c.readContract({ ...v, functionName: "pendingRedeemRequest", args: [me] }),
-        c.readContract({ ...v, functionName: "claimableRedeemRequest", args: [me] }),
+        c.readContract({ ...b, functionName: "depositRequestOf", args: [me] }),
+        c.readContract({ ...b, functionName: "redeemRequestOf", args: [me] }),
         c.readContract({ ...v, functionName: "getVotes", args: [me] }),
         c.readContract({ ...v, functionName: "delegates", args: [me] }),
         c.getContractEvents({ ...v, eventName: "DepositRequested", args: who, fromBlock: from }),
@@ -55,6 +52,8 @@ export function usePosition() {
         pendingDeposit,
         claimableDepositAssets,
         claimableDepositShares,
+        /** Part of the settled deposits the cap refused: paid back on claim. */
+        depositRefund,
         pendingRedeem,
         claimableRedeemShares,
         claimableRedeemAssets,

@@ -115,8 +115,15 @@ export function spotTradingRoutes(engine: SpotEngine, now: () => number): Route[
     signed("POST", "/api/v3/account/bills", 5, (account, p) => {
       const { start, end, limit } = window(p, "after", "before", 100, 100);
       const coin = str(p, "coinName");
+      const bizType = str(p, "bizType");
       return account.bills
-        .filter((b) => b.cTime >= start && b.cTime <= end && (coin === undefined || b.coinName === coin))
+        .filter(
+          (b) =>
+            b.cTime >= start &&
+            b.cTime <= end &&
+            (coin === undefined || b.coinName === coin) &&
+            (bizType === undefined || b.bizType === bizType),
+        )
         .slice()
         .reverse()
         .slice(0, limit)

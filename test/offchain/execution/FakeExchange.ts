@@ -3,6 +3,7 @@ import type { Clock } from "../../../offchain/data/Clock.js";
 import type {
   CcxtBookLike,
   CcxtExchangeLike,
+  CcxtLedgerEntryLike,
   CcxtMarketLike,
   CcxtOrderLike,
   CcxtTradeLike,
@@ -48,6 +49,8 @@ export class FakeExchange implements CcxtExchangeLike {
   readonly orders: FakeOrder[] = [];
   readonly trades: (CcxtTradeLike & { id: string; order: string; symbol: string })[] = [];
   readonly calls: Record<string, number> = {};
+  /** Custody bills (`transfer_in` / `transfer_out`), newest last, as the venue's ledger holds them. */
+  readonly ledger: Array<CcxtLedgerEntryLike & { bizType: string }> = [];
   /** createOrder calls per client order id: the duplicate-order detector. */
   readonly posts = new Map<string, number>();
   private readonly faults = new Map<string, FakeFault[]>();
@@ -225,6 +228,36 @@ export class FakeExchange implements CcxtExchangeLike {
     return this.trades.filter(
       (t) => (symbol === undefined || t.symbol === symbol) && (since === undefined || t.timestamp! >= since),
     );
+  }
+
+  /** A custody transfer: the account is credited (in) or debited (out) and a bill is written. */
+  custody(direction: "in" | "out", amount: number): void {
+    this.balances["USDT"] = (this.balances["USDT"] ?? 0) + (direction === "in" ? amount : -amount);
+    this.ledger.push({
+      id: String(this.ledger.length + 1),
+      timestamp: this.clock.now(),
+      direction,
+      type: "transfer",
+      currency: "USDT",
+      amount,
+      bizType: direction === "in" ? "transfer_in" : "transfer_out",
+    });
+  }
+
+  /** Newest first, `limit` at most, at or before `params.until`, of `params.bizType` (as WEEX pages). */
+  async fetchLedger(
+    code?: string,
+    _since?: number,
+    limit = 100,
+    params: Record<string, unknown> = {},
+  ): Promise<CcxtLedgerEntryLike[]> {
+    this.enter("fetchLedger");
+    const until = params["until"] as number | undefined;
+    return this.ledger
+      .filter((e) => (code === undefined || e.currency === code) && e.bizType === params["bizType"])
+      .filter((e) => until === undefined || e.timestamp! <= until)
+      .reverse()
+      .slice(0, limit);
   }
 
   async cancelOrder(

@@ -1,13 +1,21 @@
 import { expect } from "chai";
-import { createServer } from "node:http";
+import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { keccak256, toUtf8Bytes } from "ethers";
+import { keccak256, toUtf8Bytes, Wallet } from "ethers";
 import { clientOrderId } from "../../../offchain/execution/clientOrderId.js";
 import { HttpReportSink } from "../../../offchain/execution/HttpReportSink.js";
+import {
+  PROPOSAL_AUTH_HEADERS,
+  proposalAuthDomain,
+  readProposalAuthHeaders,
+  verifyProposalSignature,
+} from "../../../offchain/protocol/proposalAuth.js";
+import { ProposalSigner } from "../../../offchain/protocol/ProposalSigner.js";
+import { Stream } from "../../../offchain/protocol/reportTypes.js";
 import { ShadowTradingVenue } from "../../../offchain/execution/ShadowTradingVenue.js";
 import { KillLevel } from "../../../offchain/strategy/KillLevel.js";
 import { expectClose } from "../../helpers/expectClose.js";
-import { makeHarness, signal } from "./harness.js";
+import { makeHarness, signal, VAULT_ADDRESS } from "./harness.js";
 import type { Harness } from "./harness.js";
 
 describe("ExecutionEngine: accepted signals → orders → fills → reports", function () {
@@ -133,7 +141,7 @@ describe("ExecutionEngine: accepted signals → orders → fills → reports", f
     expect((await h.engine.tick())!.complete).to.equal(true);
   });
 
-  it("retries a failed report next tick and posts JSON to an HTTP sink", async function () {
+  it("retries a failed report next tick and posts JSON to an HTTP sink, each attempt signed by the engine", async function () {
     h = makeHarness();
     h.sink.failNext = 1;
     h.signals.push(signal(1, { 0: 2000 }));
@@ -141,24 +149,47 @@ describe("ExecutionEngine: accepted signals → orders → fills → reports", f
     expect(h.sink.executions).to.have.length(0);
     await h.engine.tick();
     expect(h.sink.executions).to.have.length(1);
-    const bodies: { url: string; body: string }[] = [];
+    const bodies: { url: string; body: string; headers: IncomingHttpHeaders }[] = [];
     const server = createServer((req, res) => {
       let body = "";
       req.on("data", (c: Buffer) => (body += c.toString()));
       req.on("end", () => {
-        bodies.push({ url: req.url!, body });
+        bodies.push({ url: req.url!, body, headers: req.headers });
         res.writeHead(bodies.length === 1 ? 503 : 200).end("{}");
       });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
-      const sink = new HttpReportSink({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      const engine = new Wallet(keccak256(toUtf8Bytes("sink-test-engine")));
+      const node = new Wallet(keccak256(toUtf8Bytes("sink-test-node")));
+      const domain = proposalAuthDomain(31337n, "0x" + "11".repeat(20));
+      const sink = new HttpReportSink({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        signer: new ProposalSigner(engine, domain),
+        audience: node.address,
+        headers: { [PROPOSAL_AUTH_HEADERS.signature]: "0x00" }, // cannot replace the envelope's
+      });
       let failed: unknown;
       await sink.submitExecution(h.sink.executions[0]!).catch((e: unknown) => (failed = e));
       expect(failed).to.have.property("retryable", true);
       await sink.submitExecution(h.sink.executions[0]!);
       expect(bodies[1]!.url).to.equal("/execution");
       expect(JSON.parse(bodies[1]!.body)).to.deep.include({ signalSequence: "1" });
+      // Each attempt is signed by the engine for that node, over the exact bytes, with a new nonce.
+      for (const b of bodies) {
+        const read = readProposalAuthHeaders((n) => b.headers[n]);
+        expect(read.ok, JSON.stringify(b.headers)).to.equal(true);
+        if (!read.ok) continue;
+        expect(read.auth.proposer).to.equal(engine.address);
+        expect(read.auth.audience).to.equal(node.address);
+        expect(verifyProposalSignature(domain, Stream.Execution, toUtf8Bytes(b.body), read.auth)).to.equal(
+          true,
+        );
+        expect(verifyProposalSignature(domain, Stream.Nav, toUtf8Bytes(b.body), read.auth)).to.equal(false);
+      }
+      expect(bodies[0]!.headers[PROPOSAL_AUTH_HEADERS.nonce]).to.not.equal(
+        bodies[1]!.headers[PROPOSAL_AUTH_HEADERS.nonce],
+      );
     } finally {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
@@ -192,6 +223,29 @@ describe("ExecutionEngine: accepted signals → orders → fills → reports", f
     // 10 000 − 5 000 − 5 fee + 0.1 · 60 000
     expect(nav.venueEquity).to.equal(10_995_000_000n);
     expect(nav.epoch).to.equal(3n);
+    expect(nav.vault).to.equal(VAULT_ADDRESS);
+    expect([nav.custodySent, nav.custodyReturned]).to.deep.equal([0n, 0n]);
     expect(h.sink.navs).to.deep.equal([nav]);
+  });
+
+  it("epoch end: the NAV payload carries the custody transfers the venue's ledger shows, across pages", async function () {
+    h = makeHarness();
+    // 150 custody credits of 100.5 and 120 debits of 0.25 (more than one 100-bill page each).
+    for (let i = 0; i < 150; i++) {
+      h.ex.custody("in", 100.5);
+      if (i < 120) h.ex.custody("out", 0.25);
+      if (i % 7 === 0) h.clock.advance(1_000);
+    }
+    const nav = await h.engine.reportNav(4);
+    expect(nav.custodySent).to.equal(15_075_000_000n);
+    expect(nav.custodyReturned).to.equal(30_000_000n);
+    expect(nav.venueEquity).to.equal(25_045_000_000n); // 10 000 + 15 075 − 30
+  });
+
+  it("epoch end: refuses to value for a NAV report without a vault to name", async function () {
+    h = makeHarness({ vault: undefined });
+    let err: unknown;
+    await h.engine.reportNav(1).catch((e: unknown) => (err = e));
+    expect(String(err)).to.match(/no vault configured/);
   });
 });

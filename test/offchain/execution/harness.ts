@@ -27,6 +27,9 @@ export function signal(sequence: number, weights: Record<number, number>) {
   };
 }
 
+/** The vault the harness's NAV reports name. */
+export const VAULT_ADDRESS = "0x000000000000000000000000000000000000Fa17";
+
 export interface Harness {
   clock: ManualClock;
   ex: FakeExchange;
@@ -78,6 +81,7 @@ export function makeHarness(
       namespace: "sg",
       reports: sink,
       navReports: sink,
+      vault: VAULT_ADDRESS,
       log: (event, detail) => events.push({ event, detail }),
       ...engineOver,
     });

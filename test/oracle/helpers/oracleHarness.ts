@@ -10,16 +10,19 @@ import {
   parseEther,
   randomBytes,
   toUtf8Bytes,
-  type Wallet,
+  Wallet,
 } from "ethers";
 import { network } from "hardhat";
 import { deploySigil, localDeployOptions, type Deployment } from "../../../scripts/deploy/deploySigil.js";
-import { Stream, type Fill, type SignalReport } from "../../../offchain/protocol/reportTypes.js";
+import { proposalAuthDomain } from "../../../offchain/protocol/proposalAuth.js";
+import { ProposalSigner, type ProposalTarget } from "../../../offchain/protocol/ProposalSigner.js";
+import type { Fill, SignalReport, Stream } from "../../../offchain/protocol/reportTypes.js";
 import { packTargets } from "../../../offchain/protocol/targets.js";
 import { priceToE8 } from "../../../offchain/protocol/units.js";
 import { parseDeployment, type SigilDeployment } from "../../../oracle/chain/SigilDeployment.js";
+import { defaultProposalAuthLimits } from "../../../oracle/auth/ProposalAuthenticator.js";
 import { defaultCheckLimits } from "../../../oracle/checks/ProposalChecker.js";
-import { jsonLogger } from "../../../oracle/node/Logger.js";
+import { jsonLogger, type Logger } from "../../../oracle/node/Logger.js";
 import { loadKeystore } from "../../../oracle/node/loadKeystore.js";
 import { OracleNode, type OracleNodeOptions } from "../../../oracle/node/OracleNode.js";
 import { reportToJson } from "../../../oracle/proposals/reportSchemas.js";
@@ -30,6 +33,12 @@ import { RpcProxy } from "./RpcProxy.js";
 
 export const NATS_URL = process.env.SIGIL_TEST_NATS_URL ?? "nats://127.0.0.1:4222";
 export const KEYSTORE_PASSWORD = "test-password-not-a-secret";
+
+/** The engine identity every harness node is configured to accept proposals from. */
+export const ENGINE_WALLET = new Wallet(keccak256(toUtf8Bytes("sigil-test-engine")));
+
+/** Auth settings of harness nodes: the test engine, the node's default limits. */
+export const TEST_AUTH = { engines: [ENGINE_WALLET.address], ...defaultProposalAuthLimits };
 
 /** Prices of localDeployOptions' assets (what the mock feeds answer), 8 decimals. */
 export const FEED_PRICES: Array<[number, bigint]> = [
@@ -56,8 +65,11 @@ export async function startOracleHarness(opts: { operators?: number; threshold?:
   const signers = await ethers.getSigners();
   const accounts = await Promise.all(signers.map((s) => s.getAddress()));
   const ops = operatorWallets(opts.operators ?? 3);
+  const base = localDeployOptions(accounts);
   const c = await deploySigil(ethers, {
-    ...localDeployOptions(accounts),
+    ...base,
+    // A one-second epoch: a NAV proposal waits at most a second for the cut-off.
+    vault: { ...base.vault, schedule: { ...base.vault.schedule, epochDurationSeconds: 1 } },
     operators: ops.map((w) => w.address),
     threshold: opts.threshold ?? 2,
     handOverToTimelock: false,
@@ -84,6 +96,11 @@ export async function startOracleHarness(opts: { operators?: number; threshold?:
   const rpcUrl = await proxy.start();
   const deploymentId = `test-${hexlify(randomBytes(6)).slice(2)}`;
   const venue = new InMemoryVenue({ prices: FEED_PRICES, equity: 0n });
+  /** The engine side: signs every proposal it sends, one envelope per node. */
+  const engine = new ProposalSigner(
+    ENGINE_WALLET,
+    proposalAuthDomain(BigInt(deployment.chainId), deployment.registry),
+  );
   const nodes: OracleNode[] = [];
   const providers: JsonRpcProvider[] = [];
 
@@ -111,6 +128,7 @@ export async function startOracleHarness(opts: { operators?: number; threshold?:
       send: { stuckAfterMs: 10_000, feeBumpPercent: 25, pollMs: 20, backoffInitialMs: 50, backoffMaxMs: 400 },
       failoverMs: 1_000,
       venue: { ticker: venue, fills: venue, balance: venue },
+      auth: TEST_AUTH,
       name: `node-${i}`,
       ...(process.env.SIGIL_TEST_LOG ? { logger: jsonLogger(`node-${i}`) } : {}),
       ...extra,
@@ -209,6 +227,20 @@ export async function startOracleHarness(opts: { operators?: number; threshold?:
     };
   }
 
+  /** A valuation time at or after the vault's epoch cut-off (waits for the wall clock, mines a block). */
+  async function valuationTime(): Promise<bigint> {
+    const book = await ethers.getContractAt("EpochBook", await c.vault.epochBook());
+    const [, cutoff] = await book.epochState();
+    for (;;) {
+      const t = await decisionTime();
+      if (t >= cutoff) return t;
+      const wall = Math.floor(Date.now() / 1000);
+      if (wall > Number(cutoff)) await ethers.provider.send("evm_mine", []);
+      else await new Promise((r) => setTimeout(r, (Number(cutoff) + 1 - wall) * 1000));
+    }
+  }
+
+  /** A NAV report of `venueEquity`, with the custody counters the in-memory venue's ledger shows. */
   async function navProposal(sequence: bigint, venueEquity: bigint) {
     const report = {
       configDigest: await c.registry.configDigest(),
@@ -216,13 +248,22 @@ export async function startOracleHarness(opts: { operators?: number; threshold?:
       deadline: BigInt(Math.floor(Date.now() / 1000)) + 120n,
       nav: {
         epoch: await c.vault.currentEpoch(),
+        vault: await c.vault.getAddress(),
         venueEquity,
-        timestamp: await decisionTime(),
+        custodySent: venue.custodyValue.credited,
+        custodyReturned: venue.custodyValue.debited,
+        timestamp: await valuationTime(),
         venueSnapshotHash: keccak256(toUtf8Bytes(`snap-${sequence}`)),
       },
     };
     return { report, body: { report: reportToJson(report), context: {} } };
   }
+
+  /** The engine's signed proposal to one node. */
+  const post = (node: ProposalTarget, stream: Stream, body: unknown) => engine.post(node, stream, body);
+  /** The engine's signed proposal to each node, in parallel. */
+  const proposeTo = (nodes: readonly ProposalTarget[], stream: Stream, body: unknown) =>
+    engine.postAll(nodes, stream, body);
 
   async function close() {
     await Promise.all(nodes.map((n) => n.stop()));
@@ -256,28 +297,44 @@ export async function startOracleHarness(opts: { operators?: number; threshold?:
     signalProposal,
     executionProposal,
     navProposal,
+    engine,
+    post,
+    proposeTo,
     close,
   };
 }
 
 export type OracleHarness = Awaited<ReturnType<typeof startOracleHarness>>;
 
-export async function post(
+/** POST exactly `body` with exactly `headers` (no signing): what a stranger or a replayer sends. */
+export async function postRaw(
   url: string,
-  body: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  body: string | Uint8Array,
+  headers: Record<string, string> = { "content-type": "application/json" },
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const res = await fetch(url, { method: "POST", headers, body });
+  const text = await res.text();
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = { text };
+  }
+  return { status: res.status, body: json, headers: res.headers };
 }
 
-/** Post a proposal to each node, in parallel. */
-export async function proposeTo(nodes: Array<{ url: string }>, stream: Stream, body: unknown) {
-  const path = stream === Stream.Signal ? "signal" : stream === Stream.Execution ? "execution" : "nav";
-  return Promise.all(nodes.map((n) => post(`${n.url}/v1/proposals/${path}`, body)));
+/** A logger that keeps every line (and prints them with SIGIL_TEST_LOG), for tests that read the log. */
+export function captureLogger(name: string): {
+  logger: Logger;
+  lines: Array<{ level: string; msg: string } & Record<string, unknown>>;
+} {
+  const lines: Array<{ level: string; msg: string } & Record<string, unknown>> = [];
+  const echo = process.env.SIGIL_TEST_LOG ? jsonLogger(name) : undefined;
+  const keep = (level: "info" | "warn" | "error") => (msg: string, fields?: Record<string, unknown>) => {
+    lines.push({ level, msg, ...fields });
+    echo?.[level](msg, fields);
+  };
+  return { logger: { info: keep("info"), warn: keep("warn"), error: keep("error") }, lines };
 }
 
 /** Poll `cond` until true (no timing assertions: the mocha timeout is the only limit). */

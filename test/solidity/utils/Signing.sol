@@ -142,7 +142,10 @@ library Signing {
             abi.encode(
                 ReportTypes.NAV_TYPEHASH,
                 r.nav.epoch,
+                r.nav.vault,
                 r.nav.venueEquity,
+                r.nav.custodySent,
+                r.nav.custodyReturned,
                 r.nav.timestamp,
                 r.nav.venueSnapshotHash
             )

@@ -1,7 +1,7 @@
 import { LimitsCard } from "./LimitsCard.js";
 import { AssetTable } from "./AssetTable.js";
 import { DelegateCard } from "./DelegateCard.js";
-import { ProposalForm } from "./ProposalForm.js";
+import { ProposalBuilder } from "./ProposalBuilder.js";
 import { ProposalList } from "./ProposalList.js";
 import { GuardianActions } from "./GuardianActions.js";
 import { ParameterHistory } from "./ParameterHistory.js";
@@ -13,7 +13,7 @@ export function GovernanceView() {
       <LimitsCard />
       <DelegateCard />
       <ProposalList />
-      <ProposalForm />
+      <ProposalBuilder />
       <GuardianActions />
       <AssetTable />
       <ParameterHistory />

@@ -28,7 +28,8 @@ export function PositionCard() {
   let body = <p className="muted">Loading…</p>;
   if (p && address) {
     const heldShares = p.shares + p.claimableDepositShares + p.pendingRedeem;
-    const value = sharesToAssets(heldShares, pps) + p.pendingDeposit + p.claimableRedeemAssets;
+    const value =
+      sharesToAssets(heldShares, pps) + p.pendingDeposit + p.depositRefund + p.claimableRedeemAssets;
     const pnl = value + p.redeemedAssets - p.deposited;
     body = (
       <>
@@ -64,10 +65,18 @@ export function PositionCard() {
               </button>
             </li>
           )}
-          {p.claimableDepositShares > 0n && (
+          {(p.claimableDepositShares > 0n || p.depositRefund > 0n) && (
             <li data-testid="claimable-deposit">
               Deposit settled: {formatAmount(p.claimableDepositShares, t.shareDecimals, 4)} {t.shareSymbol}{" "}
-              ready.{" "}
+              ready
+              {p.depositRefund > 0n && (
+                <span data-testid="deposit-refund">
+                  {" "}
+                  and {usd(p.depositRefund)} refunded (the vault reached its cap; deposits of that epoch were
+                  filled pro rata)
+                </span>
+              )}
+              .{" "}
               <button
                 onClick={() => call("Claim deposited shares", "claimDeposit", [address])}
                 data-testid="claim-deposit"
@@ -96,9 +105,12 @@ export function PositionCard() {
               </button>
             </li>
           )}
-          {p.pendingDeposit + p.claimableDepositShares + p.pendingRedeem + p.claimableRedeemAssets === 0n && (
-            <li className="muted">No open requests.</li>
-          )}
+          {p.pendingDeposit +
+            p.claimableDepositShares +
+            p.depositRefund +
+            p.pendingRedeem +
+            p.claimableRedeemAssets ===
+            0n && <li className="muted">No open requests.</li>}
         </ul>
       </>
     );

@@ -24,10 +24,20 @@ export function VaultOverview() {
           hint="Performance fees are taken only above this price"
         />
         <Stat
-          label="Epoch"
+          label="Epoch settling next"
           value={d.epoch.toString()}
           testId="epoch"
-          hint="Deposit requests join the open epoch"
+          hint="Settled by the first NAV report valued at or after its cut-off"
+        />
+        <Stat
+          label="Cut-off"
+          value={
+            d.chainTime < d.cutoff
+              ? `in ${duration(d.cutoff - d.chainTime)}`
+              : `passed ${ago(d.cutoff, Number(d.chainTime))}`
+          }
+          testId="cutoff"
+          hint={`Requests now join epoch ${d.requestEpoch}; a request can be cancelled only before its epoch's cut-off`}
         />
         <Stat label="Cap" value={usd(d.cap)} />
         <Stat label="Shares outstanding" value={formatAmount(d.totalSupply, t.shareDecimals)} />
@@ -39,7 +49,7 @@ export function VaultOverview() {
         <Stat
           label="NAV freshness"
           value={d.fresh ? "fresh" : "stale"}
-          hint={`A NAV older than ${duration(d.navTtl)} pauses requests`}
+          hint={`A NAV older than ${duration(d.navTtl)} pauses deposits; redemptions can always be requested`}
         />
         <Stat label="Waiting deposits" value={usd(d.pendingDeposits)} testId="pending-deposits" />
         <Stat
