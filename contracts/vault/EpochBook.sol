@@ -49,9 +49,11 @@ contract EpochBook {
     }
 
     /// @notice The settlement price and what the vault can pay.
+    /// The price is the vault's: `priceAssets` / `priceShares` assets per share, with its virtual
+    /// asset and virtual shares included (the inflation guard), so the book never re-derives it.
     struct Price {
-        uint256 assets; // total assets after fees
-        uint256 supply; // share supply after fees
+        uint256 priceAssets; // total assets after fees, plus the vault's virtual asset
+        uint256 priceShares; // share supply after fees, plus the vault's virtual shares
         uint256 room; // assets the cap still admits
         uint256 idle; // idle assets before this epoch's deposits are accepted
         uint256 epochDuration; // seconds until the next epoch's cut-off
@@ -68,8 +70,6 @@ contract EpochBook {
         uint256 deferredShares; // rolled into the next epoch
         uint256 deferredAssets; // what they would have needed
     }
-
-    uint256 private constant VIRTUAL_SHARES = 1e6; // the vault's 10 ** decimals offset
 
     /// @notice Thrown when anyone but the vault writes.
     error EpochBookNotVault(address caller);
@@ -224,9 +224,9 @@ contract EpochBook {
 
     // ---------------------------------------------------------------- settlement
 
-    /// @notice Fulfil the epoch settling next at one price, (assets + 1)/(supply + 10^offset): its deposits
-    /// up to `room`, and its redemptions (deferred ones included) if idle assets, with the deposits just
-    /// accepted, can pay them, else they roll into the next epoch. Opens the next epoch.
+    /// @notice Fulfil the epoch settling next at the vault's price (`priceAssets` / `priceShares`): its
+    /// deposits up to `room`, and its redemptions (deferred ones included) if idle assets, with the
+    /// deposits just accepted, can pay them, else they roll into the next epoch. Opens the next epoch.
     /// @param p The price and what the vault can pay.
     /// @return o What was fulfilled, for the vault to mint, burn and owe.
     function settle(Price calldata p) external onlyVault returns (Outcome memory o) {
@@ -237,7 +237,7 @@ contract EpochBook {
 
         uint256 requested = _get(_pendingDeposits, i);
         uint256 accepted = requested < p.room ? requested : p.room;
-        uint256 minted = accepted.mulDiv(p.supply + VIRTUAL_SHARES, p.assets + 1, Math.Rounding.Floor);
+        uint256 minted = accepted.mulDiv(p.priceShares, p.priceAssets, Math.Rounding.Floor);
         _depositFulfilments[epoch] = Fulfilment(accepted.toUint128(), minted.toUint128());
         if (accepted < requested) _depositsRequested[epoch] = requested;
         _set(_pendingDeposits, i, 0);
@@ -249,7 +249,7 @@ contract EpochBook {
         if (shares == 0) {
             es.redeemRunStart = 0; // every deferred request was cancelled
         } else {
-            uint256 owed = shares.mulDiv(p.assets + 1, p.supply + VIRTUAL_SHARES, Math.Rounding.Floor);
+            uint256 owed = shares.mulDiv(p.priceAssets, p.priceShares, Math.Rounding.Floor);
             _set(_pendingRedeems, i, 0);
             if (owed <= p.idle + accepted) {
                 _redeemFulfilments[epoch] = Fulfilment(owed.toUint128(), shares.toUint128());

@@ -440,8 +440,8 @@ contract SigilVault is
     ) private returns (EpochBook.Outcome memory o) {
         o = epochBook.settle(
             EpochBook.Price({
-                assets: assets,
-                supply: supply,
+                priceAssets: assets + 1,
+                priceShares: supply + 10 ** DECIMALS_OFFSET,
                 room: _gate.cap > assets ? _gate.cap - assets : 0,
                 idle: _idleAssets(),
                 epochDuration: _schedule.epochDuration
