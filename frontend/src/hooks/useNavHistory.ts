@@ -24,6 +24,18 @@ export function useNavHistory() {
       pps: e.args.pricePerShare ?? 0n,
       block: e.blockNumber,
     }));
-    return { points, rejected: rejected.length };
+    // The last rejected report, if no epoch settled after it: a change beyond the NAV bound waiting for
+    // a second report to confirm it (its epoch is still the one settling next).
+    const last = rejected.at(-1);
+    const lastSettled = settled.at(-1);
+    const awaiting =
+      last && (!lastSettled || last.blockNumber > lastSettled.blockNumber)
+        ? {
+            reported: last.args.reported ?? 0n,
+            booked: last.args.booked ?? 0n,
+            confirmableAt: last.args.confirmableAt ?? 0n,
+          }
+        : undefined;
+    return { points, rejected: rejected.length, awaiting };
   });
 }

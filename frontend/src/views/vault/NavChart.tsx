@@ -80,6 +80,15 @@ export function NavChart() {
           : ""}
         .
       </p>
+      {q.data?.awaiting && (
+        <p className="warning-warning" data-testid="nav-awaiting-confirmation">
+          The last NAV report ({formatAmount(q.data.awaiting.reported, t.assetDecimals, 2)} {t.assetSymbol}{" "}
+          against {formatAmount(q.data.awaiting.booked, t.assetDecimals, 2)} booked) moved beyond the risk
+          policy&apos;s bound and is not booked. A second report agreeing with it, valued from{" "}
+          {new Date(Number(q.data.awaiting.confirmableAt) * 1000).toLocaleString()}, books it; until then the
+          epoch does not settle, and a loss has already tripped the breakers.
+        </p>
+      )}
     </Card>
   );
 }
