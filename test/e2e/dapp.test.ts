@@ -29,6 +29,8 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const FRONTEND = join(ROOT, "frontend");
 const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(ROOT, "test-artifacts/e2e");
+/** Ceiling on waiting for the page to show something: generous, since a loaded 2-core machine polls slowly. */
+const UI_WAIT_MS = 60_000;
 
 /** The slice of playwright-core's API this test uses (playwright-core is a frontend/ dependency). */
 interface Locator {
@@ -131,7 +133,7 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   const text = async (testId: string) =>
     (await page.locator(`[data-testid="${testId}"]`).first().textContent()) ?? "";
-  const visible = (selector: string, hasText?: RegExp, timeout = 20_000) =>
+  const visible = (selector: string, hasText?: RegExp, timeout = UI_WAIT_MS) =>
     page
       .locator(selector, hasText ? { hasText } : undefined)
       .first()
@@ -173,7 +175,7 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
   /** The proposal listed with `summary` and its id. */
   async function proposalItem(summary: string | RegExp) {
     const item = page.locator('[data-testid="proposal"]', { hasText: summary }).first();
-    await item.waitFor({ timeout: 20_000 });
+    await item.waitFor({ timeout: UI_WAIT_MS });
     return { item, id: BigInt((await item.getAttribute("data-proposal-id"))!) };
   }
 
@@ -188,15 +190,15 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await item
       .locator('[data-testid="proposal-state"]', { hasText: /Active/ })
       .first()
-      .waitFor({ timeout: 20_000 });
+      .waitFor({ timeout: UI_WAIT_MS });
     await item.locator('[data-testid="vote-for"]').first().click();
     await confirmed(/Vote for/);
-    await item.locator("text=You voted").first().waitFor({ timeout: 20_000 });
+    await item.locator("text=You voted").first().waitFor({ timeout: UI_WAIT_MS });
     await mineTo(await governorView("proposalDeadline", id));
     await item
       .locator('[data-testid="proposal-state"]', { hasText: /Succeeded/ })
       .first()
-      .waitFor({ timeout: 20_000 });
+      .waitFor({ timeout: UI_WAIT_MS });
   }
 
   /** Queue proposal `id` from the page; returns its ETA as the page shows it (the Governor's proposalEta). */
@@ -204,7 +206,7 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await item.locator('[data-testid="queue"]').first().click();
     await confirmed(/Queue proposal/);
     const eta = item.locator('[data-testid="proposal-eta"]').first();
-    await eta.waitFor({ timeout: 20_000 });
+    await eta.waitFor({ timeout: UI_WAIT_MS });
     const shown = BigInt((await eta.getAttribute("data-eta"))!);
     expect(shown).to.equal(await governorView("proposalEta", id));
     return shown;
@@ -224,7 +226,7 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     const tx = page
       .locator('[data-testid="tx"]:is([data-phase="confirmed"],[data-phase="failed"])', { hasText: label })
       .first();
-    await tx.waitFor({ timeout: 30_000 });
+    await tx.waitFor({ timeout: UI_WAIT_MS });
     const phase = await tx.getAttribute("data-phase");
     expect(phase, `${label}: ${await tx.textContent()}`).to.equal("confirmed");
   }
@@ -282,7 +284,7 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     const failed = page
       .locator('[data-testid="tx"][data-phase="failed"]', { hasText: /Request redemption/ })
       .first();
-    await failed.waitFor({ timeout: 20_000 });
+    await failed.waitFor({ timeout: UI_WAIT_MS });
     expect(await failed.textContent()).to.contain("Your balance is too low");
   });
 
@@ -309,7 +311,7 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
       .sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1));
     const signersOf = async (row: string) => {
       const cell = page.locator(`${row} [data-testid="signers"][data-signers]`).first();
-      await cell.waitFor({ timeout: 20_000 });
+      await cell.waitFor({ timeout: UI_WAIT_MS });
       return {
         list: await cell.getAttribute("data-signers"),
         text: ((await cell.textContent()) ?? "").toLowerCase(),
@@ -355,11 +357,11 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await item
       .locator('[data-testid="proposal-state"]', { hasText: /Pending|Active/ })
       .first()
-      .waitFor({ timeout: 20_000 });
+      .waitFor({ timeout: UI_WAIT_MS });
     await item
       .locator('[data-testid="proposal-delay"]', { hasText: /waits 1 h \(the timelock's minimum delay\)/ })
       .first()
-      .waitFor({ timeout: 20_000 });
+      .waitFor({ timeout: UI_WAIT_MS });
     await shot("05-governance-proposed");
     await voteThrough(item, id);
     const eta = await queueIt(item, id);
@@ -375,7 +377,7 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await item
       .locator('[data-testid="proposal-state"]', { hasText: /Executed/ })
       .first()
-      .waitFor({ timeout: 20_000 });
+      .waitFor({ timeout: UI_WAIT_MS });
     const [cap] = (await chain.vault.getFunction("parameters")()) as [bigint];
     expect(cap).to.equal(20_000_000n * 10n ** 6n);
     // The deployment listed ten assets and set the limits: all of it is in the parameter history.
@@ -415,15 +417,15 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
       description,
     );
     const item = page.locator('[data-testid="proposal"]', { hasText: description }).first();
-    await item.waitFor({ timeout: 20_000 }); // listed (before this change: by its description only)
+    await item.waitFor({ timeout: UI_WAIT_MS }); // listed (before this change: by its description only)
     const action = item.locator('[data-testid="proposal-action"]', { hasText: /setFees/ }).first();
-    await action.waitFor({ timeout: 20_000 });
+    await action.waitFor({ timeout: UI_WAIT_MS });
     const changes = (await action.textContent()) ?? "";
     expect(changes).to.match(/Management fee\s*2%\s*→\s*5%/);
     expect(changes).to.match(/Performance fee\s*20%\s*→\s*30%/);
     expect(changes).to.contain("the proposer");
     const warnings = item.locator('[data-testid="proposal-warning"][data-severity="danger"]');
-    await warnings.first().waitFor({ timeout: 20_000 });
+    await warnings.first().waitFor({ timeout: UI_WAIT_MS });
     const all = ((await item.textContent()) ?? "").toLowerCase();
     expect(all).to.contain("treasury");
     expect(all).to.match(/description does not match|does not mention/);
@@ -467,7 +469,7 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await item
       .locator('[data-testid="proposal-warning"][data-code="description-matches"]')
       .first()
-      .waitFor({ timeout: 20_000 });
+      .waitFor({ timeout: UI_WAIT_MS });
     // A longer NAV lifetime loosens (a warning); nothing is a danger.
     expect(
       await item.locator('[data-testid="proposal-verdict"]').first().getAttribute("data-severity"),
@@ -479,7 +481,7 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await action
       .locator('[data-testid="proposal-warning"][data-code="loosening"]', { hasText: /NAV lifetime/ })
       .first()
-      .waitFor({ timeout: 20_000 });
+      .waitFor({ timeout: UI_WAIT_MS });
     const feeText =
       (await item
         .locator('[data-testid="proposal-action"][data-entry="vault.setFees"]')
@@ -489,7 +491,7 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await item
       .locator('[data-testid="proposal-delay"]', { hasText: /waits 2 h: action 2 \(setFees on SigilVault/ })
       .first()
-      .waitFor({ timeout: 20_000 });
+      .waitFor({ timeout: UI_WAIT_MS });
     expect(await item.locator('[data-testid="proposal-delay"]').first().getAttribute("data-delay")).to.equal(
       "7200",
     );
@@ -503,7 +505,7 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     const early = page
       .locator('[data-testid="tx"][data-phase="failed"]', { hasText: /Execute proposal/ })
       .first();
-    await early.waitFor({ timeout: 20_000 });
+    await early.waitFor({ timeout: UI_WAIT_MS });
     expect(await early.textContent()).to.contain("still waiting for its delay");
     await clearTxs();
     await passTime(eta);
@@ -512,7 +514,7 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await item
       .locator('[data-testid="proposal-state"]', { hasText: /Executed/ })
       .first()
-      .waitFor({ timeout: 20_000 });
+      .waitFor({ timeout: UI_WAIT_MS });
     const s = (await chain.vault.getFunction("schedule")()) as { navTtl: bigint };
     expect(s.navTtl).to.equal(3n * 86_400n);
     const f = (await chain.vault.getFunction("fees")()) as { performanceBps: bigint };
@@ -524,6 +526,21 @@ describe("dApp end-to-end (headless Chromium, local chain)", function () {
     await visible('[data-testid="threshold"]', /2 of 3/);
     await visible('[data-testid="operators"] tr', new RegExp(hardhatAccount(1).address.slice(2, 10), "i"));
     await shot("09-operators");
+    expect(pageErrors, pageErrors.join("\n")).to.deep.equal([]);
+  });
+
+  it("shows a NAV report beyond the bound as not booked and awaiting confirmation, with the breaker tripped", async () => {
+    // Venue equity falls from 550 to 100 mUSD: far beyond the 25 % bound of the risk window.
+    const epoch = (await chain.vault.getFunction("currentEpoch")()) as bigint;
+    await chain.settle(100n * 10n ** 6n);
+    expect((await chain.vault.getFunction("currentEpoch")()) as bigint, "not booked").to.equal(epoch);
+    await tab("Vault");
+    await visible(
+      '[data-testid="nav-awaiting-confirmation"]',
+      /\(600 mUSD against 1,050 booked\) moved beyond the risk policy.s bound and is not booked/,
+    );
+    await visible('[data-testid="kill-level"]', /ReduceOnly|Flatten/);
+    await shot("10-nav-awaiting-confirmation");
     expect(pageErrors, pageErrors.join("\n")).to.deep.equal([]);
   });
 });
