@@ -90,6 +90,7 @@ import {
   EpochBook__factory,
   TradeLedger__factory,
 } from "../types/ethers-contracts/index.js";
+import { SystemStartError } from "./SystemStartError.js";
 
 /** The simulator's minimum order value (USDT), as WEEX enforces one; the engine treats less as dust. */
 const MIN_NOTIONAL = 5;
@@ -108,13 +109,7 @@ const SIM_ACCOUNT = {
 // Local demo only: the oracle and engine keystores are encrypted with this, kept next to them under .sigil/.
 const KEYSTORE_PASSWORD = "sigil-local-demo";
 
-/** A typed error for the orchestrator: which step failed and why. */
-export class SystemStartError extends Error {
-  constructor(step: string, detail: string) {
-    super(`${step}: ${detail}`);
-    this.name = "SystemStartError";
-  }
-}
+export { SystemStartError };
 
 /** The part of the deployment record this script reads back on a restart. */
 type LocalDeployment = Pick<Deployment, "chainId" | "contracts" | "assets"> & {

@@ -36,7 +36,7 @@ function sendError(err: unknown, req: Request, res: Response, options: ApiAppOpt
       error: {
         code: err.code,
         message: err.message,
-        ...(err.details === undefined ? {} : { details: err.details }),
+        ...(err.clientDetails === undefined ? {} : { details: err.clientDetails }),
       },
     });
     return;

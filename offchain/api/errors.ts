@@ -1,12 +1,15 @@
+import { SigilError } from "../errors/SigilError.js";
+
 /**
- * Error tree of the REST API. Every error a handler throws becomes a JSON body
+ * Error tree of the REST API (under `SigilError`). Every error a handler throws becomes a JSON body
  * `{ error: { code, message, details? } }` with the class's HTTP status; anything else is a 500
- * whose message is not leaked. Retryable (429, 503) versus fatal (4xx) is decided here, once.
+ * whose message is not leaked. Retryable (429, 503: the classes that send `Retry-After`) versus
+ * fatal (4xx, a 500 for a broken deployment file) is each class's `retryable`.
  *
  * @example
  * throw new NotFoundError("RUN_NOT_FOUND", `no run directory named ${id}`);
  */
-export class ApiError extends Error {
+export class ApiError extends SigilError {
   override readonly name: string = "ApiError";
 
   constructor(
@@ -15,12 +18,14 @@ export class ApiError extends Error {
     /** Stable machine-readable code (SCREAMING_SNAKE), part of the API contract. */
     readonly code: string,
     message: string,
-    /** Extra structured information, e.g. the fields that failed validation. */
-    readonly details?: unknown,
+    /** Extra information sent to the client as `details`, e.g. the fields that failed validation. */
+    readonly clientDetails?: unknown,
     /** Seconds the client should wait before retrying (sent as `Retry-After`). */
     readonly retryAfterSeconds?: number,
   ) {
-    super(message);
+    super(message, {
+      details: { status, code, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) },
+    });
   }
 }
 
@@ -50,6 +55,7 @@ export class NotFoundError extends ApiError {
 
 /** Too many requests: the key's token bucket is empty (retry soon) or its daily quota is used up. */
 export class TooManyRequestsError extends ApiError {
+  static override readonly retryable: boolean = true;
   override readonly name: string = "TooManyRequestsError";
   constructor(code: "RATE_LIMITED" | "QUOTA_EXCEEDED", message: string, retryAfterSeconds: number) {
     super(429, code, message, undefined, retryAfterSeconds);
@@ -58,6 +64,7 @@ export class TooManyRequestsError extends ApiError {
 
 /** A dependency (RPC node, deployment) is not available; retry later. */
 export class UnavailableError extends ApiError {
+  static override readonly retryable: boolean = true;
   override readonly name: string = "UnavailableError";
   constructor(code: string, message: string, retryAfterSeconds = 5) {
     super(503, code, message, undefined, retryAfterSeconds);

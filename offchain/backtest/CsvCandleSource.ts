@@ -4,14 +4,14 @@ import { CsvSource } from "../data/CsvSource.js";
 import { dataDir } from "../data/dataDir.js";
 import { DataError as DataLayerError } from "../data/errors.js";
 import type { CandleHistorySource } from "../engine/CandleHistorySource.js";
-import { DataError } from "../engine/errors.js";
+import { MarketDataError } from "../engine/errors.js";
 import type { CandleSeries, Timeframe } from "../types/market.js";
 
 /**
  * Offline candles from `<dataDir>/ohlcv/<timeframe>/<BASE>-USDT.csv` (the shared data layout), read
  * and validated by the data layer's `CsvSource` (schema registry: exact header, plain decimals, OHLC
  * consistency, time order; gaps flagged, never filled). Data-layer errors become engine
- * `DataError`s with a hint, so the CLI prints them as user errors.
+ * `MarketDataError`s with a hint, so the CLI prints them as user errors.
  *
  * @example
  * const series = await new CsvCandleSource().load("1d", ["BTC/USDT", "ETH/USDT"]);
@@ -30,7 +30,7 @@ export class CsvCandleSource implements CandleHistorySource {
   symbols(timeframe: Timeframe): string[] {
     const folder = join(this.dir, "ohlcv", timeframe);
     if (!existsSync(folder))
-      throw new DataError(`no data folder ${folder}`, {
+      throw new MarketDataError(`no data folder ${folder}`, {
         hint: "set SIGIL_DATA_DIR to the folder that holds ohlcv/1d and ohlcv/1h",
       });
     return readdirSync(folder)
@@ -44,7 +44,7 @@ export class CsvCandleSource implements CandleHistorySource {
     const out: CandleSeries[] = [];
     for (const symbol of wanted) {
       if (!existsSync(this.csv.pathOf(symbol, timeframe)))
-        throw new DataError(
+        throw new MarketDataError(
           `no ${timeframe} data for ${symbol} (${this.csv.pathOf(symbol, timeframe)} not found)`,
           {
             hint: `available: ${this.symbols(timeframe).join(", ")}`,
@@ -55,13 +55,13 @@ export class CsvCandleSource implements CandleHistorySource {
         series = await this.csv.fetchCandles(symbol, timeframe, 0, Number.MAX_SAFE_INTEGER);
       } catch (e) {
         if (e instanceof DataLayerError)
-          throw new DataError(`${symbol} ${timeframe}: ${e.message}`, {
+          throw new MarketDataError(`${symbol} ${timeframe}: ${e.message}`, {
             hint: "fix or replace the CSV file",
           });
         throw e;
       }
       if (series.candles.length === 0)
-        throw new DataError(`${this.csv.pathOf(symbol, timeframe)} has no candles`);
+        throw new MarketDataError(`${this.csv.pathOf(symbol, timeframe)} has no candles`);
       out.push({ ...series, source: this.name });
     }
     return out;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DataError } from "../engine/errors.js";
+import { MarketDataError } from "../engine/errors.js";
 import type { OrderBookSnapshot } from "../types/market.js";
 import type { ImpactModel } from "./ImpactModel.js";
 import { dataDir } from "../data/dataDir.js";
@@ -25,7 +25,7 @@ export interface ImpactCalibration {
 export function readKrakenSnapshots(dir = dataDir()): OrderBookSnapshot[] {
   const file = join(dir, BOOK);
   if (!existsSync(file))
-    throw new DataError(`order-book snapshots not found at ${file}`, {
+    throw new MarketDataError(`order-book snapshots not found at ${file}`, {
       hint: "set SIGIL_DATA_DIR to the shared data folder, or pass an explicit impact model",
     });
   const books = new Map<number, { bids: [number, number][]; asks: [number, number][] }>();

@@ -1,6 +1,6 @@
 import { keccak256, toUtf8Bytes } from "ethers";
 import { HistoricalClock } from "../engine/Clock.js";
-import { ConfigError, DataError } from "../engine/errors.js";
+import { ConfigError, MarketDataError } from "../engine/errors.js";
 import { TradingKernel, equityOf } from "../engine/TradingKernel.js";
 import { canonicalJson } from "../runlog/canonicalJson.js";
 import { RunLogWriter } from "../runlog/RunLogWriter.js";
@@ -43,7 +43,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const timeframe = o.series[0]!.timeframe;
   for (const s of o.series)
     if (s.timeframe !== timeframe)
-      throw new DataError(
+      throw new MarketDataError(
         `mixed timeframes: ${s.symbol} is ${s.timeframe}, ${o.series[0]!.symbol} is ${timeframe}`,
       );
   const barMs = TIMEFRAME_MS[timeframe];
@@ -57,7 +57,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const times = new Set<number>();
   for (const s of series) for (const c of s.candles) if (c.timestamp <= end) times.add(c.timestamp);
   const timeline = [...times].sort((a, b) => a - b);
-  if (timeline.length === 0) throw new DataError("no candles inside the requested time range");
+  if (timeline.length === 0) throw new MarketDataError("no candles inside the requested time range");
   const runId = makeRunId(o, series, symbols);
 
   const clock = new HistoricalClock(timeline[0]!);

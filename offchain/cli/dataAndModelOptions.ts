@@ -1,6 +1,6 @@
 import { CsvCandleSource } from "../backtest/CsvCandleSource.js";
 import type { CandleHistorySource } from "../engine/CandleHistorySource.js";
-import { DataError } from "../engine/errors.js";
+import { MarketDataError } from "../engine/errors.js";
 import { StoreCandleSource } from "../engine/StoreCandleSource.js";
 import { ModelError } from "../models/errors.js";
 import { loadModel } from "../models/loadModel.js";
@@ -42,7 +42,7 @@ export async function providerFromFlags(
   } catch (e) {
     // A missing or altered artefact is the user's to fix, not a crash.
     if (e instanceof ModelError)
-      throw new DataError(e.message, { hint: "train one with `sigil train --out DIR`" });
+      throw new MarketDataError(e.message, { hint: "train one with `sigil train --out DIR`" });
     throw e;
   }
 }

@@ -7,7 +7,7 @@ import { DataError as DataLayerError } from "../data/errors.js";
 import { ingest } from "../data/ingest.js";
 import type { MarketDataSource } from "../data/MarketDataSource.js";
 import { ResilientSource } from "../data/ResilientSource.js";
-import { ConfigError, DataError } from "../engine/errors.js";
+import { ConfigError, MarketDataError } from "../engine/errors.js";
 import type { Timeframe } from "../types/market.js";
 import { TIMEFRAME_MS } from "../types/market.js";
 import type { CliIo } from "./CliIo.js";
@@ -82,7 +82,11 @@ export async function ingestCommand(argv: readonly string[], io: CliIo): Promise
   } catch (e) {
     bar.stop();
     if (e instanceof DataLayerError)
-      throw new DataError(e.message, { hint: "check --source, --symbols and the range" });
+      throw new MarketDataError(e.message, {
+        hint: "check --source, --symbols and the range",
+        cause: e,
+        retryable: e.retryable,
+      });
     throw e;
   } finally {
     await source.close?.();

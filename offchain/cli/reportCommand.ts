@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError, DataError } from "../engine/errors.js";
+import { ConfigError, MarketDataError } from "../engine/errors.js";
 import { htmlReport } from "../report/htmlReport.js";
 import { formatPeriodicReport, periodicReport } from "../report/periodicReport.js";
 import type { ReportPeriod } from "../report/periodicReport.js";
@@ -34,8 +34,9 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
     return 0;
   }
   const dir = positionals[0];
-  if (!dir) throw new DataError("report needs a run directory", { hint: "sigil report runs/backtest-<id>" });
-  if (!existsSync(dir)) throw new DataError(`${dir} not found`);
+  if (!dir)
+    throw new ConfigError("report needs a run directory", { hint: "sigil report runs/backtest-<id>" });
+  if (!existsSync(dir)) throw new MarketDataError(`${dir} not found`);
   const period = String(v.period) as ReportPeriod;
   if (period !== "weekly" && period !== "monthly")
     throw new ConfigError(`--period must be weekly or monthly, got "${period}"`);

@@ -1,7 +1,7 @@
-import { EngineError } from "../engine/errors.js";
 import { backtestCommand } from "./backtestCommand.js";
 import type { CliIo } from "./CliIo.js";
 import { decideCommand } from "./decideCommand.js";
+import { exitReportFor } from "./exitCodes.js";
 import { ingestCommand } from "./ingestCommand.js";
 import { trainCommand } from "./trainCommand.js";
 import { reportCommand } from "./reportCommand.js";
@@ -31,11 +31,14 @@ Commands:
   report        HTML and weekly/monthly reports from a run directory
   verify-log    verify a run_log.jsonl hash chain
 
-Data folder: ../shared/data next to the repository, or SIGIL_DATA_DIR.`;
+Data folder: ../shared/data next to the repository, or SIGIL_DATA_DIR.
+Exit codes: 0 ok, 1 a check failed, 2 usage or config, 3 data, 4 run log or snapshot integrity,
+75 temporary (a venue or source is down: retry later), 70 internal error (please report).`;
 
 /**
- * Runs one CLI invocation and returns the exit code: 0 ok, 1 a check failed (verify-log),
- * 2 a user error (printed as "error: …" plus a hint, no stack trace), 70 an internal bug (stack).
+ * Runs one CLI invocation and returns the exit code: 0 ok, 1 a check failed (verify-log), else the
+ * code `exitReportFor` maps the thrown error's class to (exitCodes.ts: 2 usage/config, 3 data,
+ * 4 integrity, 75 temporary, 70 an internal bug with its stack).
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -51,17 +54,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     return await run(rest, io);
   } catch (e) {
-    if (e instanceof EngineError || isOptimizerInputError(e)) {
-      io.err(
-        `error: ${(e as Error).message}${e instanceof EngineError && e.hint ? `\nhint: ${e.hint}` : ""}`,
-      );
-      return 2;
-    }
-    io.err(`internal error (please report): ${(e as Error)?.stack ?? String(e)}`);
-    return 70;
+    const report = exitReportFor(e);
+    io.err(report.lines.join("\n"));
+    return report.code;
   }
-}
-
-function isOptimizerInputError(e: unknown): boolean {
-  return e instanceof Error && (e.name === "OptimizerInputError" || e.name === "InfeasibleProblemError");
 }

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { CsvCandleSource } from "../backtest/CsvCandleSource.js";
 import { StoreCandleSource } from "../engine/StoreCandleSource.js";
-import { ConfigError, DataError } from "../engine/errors.js";
+import { ConfigError, MarketDataError } from "../engine/errors.js";
 import { ModelError } from "../models/errors.js";
 import { buildModelDataset } from "../models/buildModelDataset.js";
 import { MODEL_KINDS } from "../models/loadModel.js";
@@ -80,7 +80,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
     }));
     const ds = buildModelDataset(series);
     if (ds.timestamps.length < trainWindow + testWindow)
-      throw new DataError(
+      throw new MarketDataError(
         `only ${ds.timestamps.length} bars with valid features for every symbol; need train + test windows (${trainWindow + testWindow})`,
         { hint: "widen --from/--to, drop short symbols, or shrink the windows" },
       );
@@ -107,7 +107,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
     );
     return 0;
   } catch (e) {
-    if (e instanceof ModelError) throw new DataError(e.message, { hint: "see `sigil train --help`" });
+    if (e instanceof ModelError) throw new MarketDataError(e.message, { hint: "see `sigil train --help`" });
     throw e;
   } finally {
     await store?.close();

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { DataError } from "../engine/errors.js";
+import { ConfigError, MarketDataError } from "../engine/errors.js";
 import { verifyRunLog } from "../runlog/verifyRunLog.js";
 import type { CliIo } from "./CliIo.js";
 import { parseCommandArgs } from "./parseCommandArgs.js";
@@ -26,10 +26,10 @@ export async function verifyLogCommand(argv: readonly string[], io: CliIo): Prom
   }
   const file = positionals[0];
   if (!file || positionals.length > 1)
-    throw new DataError("verify-log needs exactly one file", {
+    throw new ConfigError("verify-log needs exactly one file", {
       hint: "sigil verify-log runs/<dir>/run_log.jsonl",
     });
-  if (!existsSync(file)) throw new DataError(`${file} not found`);
+  if (!existsSync(file)) throw new MarketDataError(`${file} not found`);
   const r = verifyRunLog(readFileSync(file, "utf8"), { expectedHead: v.head as string | undefined });
   if (r.ok) {
     io.out(`OK ${file}: ${r.decisions} decisions, ${r.amendments} amendments, head ${r.head}`);

@@ -1,30 +1,32 @@
-import ccxt from "ccxt";
+import { classifyFailure, classifyHttpStatus, type FailureKind } from "../errors/classify.js";
+import { SigilError, type SigilErrorOptions } from "../errors/SigilError.js";
 
 /**
- * The data layer's error tree. Callers branch on `retryable` or on the class, never on message
- * text. Retryable: the same request may succeed later (network, rate limit, timeout, 5xx,
- * truncated body). Fatal: retrying cannot help (bad symbol, auth, schema drift, bad arguments).
- * `classifyError` is the one place that decides, for our own, ccxt's and fetch's errors.
+ * The data layer's error tree (under `SigilError`). Callers branch on `retryable` or on the class,
+ * never on message text. Retryable: the same request may succeed later (network, rate limit,
+ * timeout, 5xx, truncated body). Fatal: retrying cannot help (bad symbol, auth, schema drift, bad
+ * arguments). Whether a foreign error is retryable is decided by `classifyFailure`; `classifyError`
+ * only picks this tree's class for its verdict.
  *
  * @example
- * try { await source.fetchCandles(...) } catch (e) { if (toDataError(e).retryable) later() }
+ * try { await source.fetchCandles(...) } catch (e) { if (classifyError(e, "weex").retryable) later() }
  */
-export class DataError extends Error {
+export class DataError extends SigilError {
   override readonly name: string = "DataError";
-  readonly retryable: boolean = false;
   /** Which source failed, e.g. "weex", "coingecko". */
   readonly source: string | undefined;
 
-  constructor(message: string, options: { source?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.source = options.source;
+  constructor(message: string, options: SigilErrorOptions & { source?: string } = {}) {
+    const { source, ...rest } = options;
+    super(message, source === undefined ? rest : { ...rest, details: { source, ...rest.details } });
+    this.source = source;
   }
 }
 
 /** Base of everything worth retrying with backoff. */
 export class RetryableDataError extends DataError {
+  static override readonly retryable: boolean = true;
   override readonly name: string = "RetryableDataError";
-  override readonly retryable: boolean = true;
 }
 
 /** Connection refused/reset, DNS, TLS: the request may not have reached the source. */
@@ -38,9 +40,12 @@ export class RateLimitedError extends RetryableDataError {
   constructor(
     message: string,
     readonly retryAfterMs: number | undefined,
-    options: { source?: string; cause?: unknown } = {},
+    options: SigilErrorOptions & { source?: string } = {},
   ) {
-    super(message, options);
+    super(
+      message,
+      retryAfterMs === undefined ? options : { ...options, details: { retryAfterMs, ...options.details } },
+    );
   }
 }
 
@@ -96,13 +101,31 @@ export class SchemaDriftError extends FatalDataError {
     readonly found: string,
     options: { source?: string; at?: string; cause?: unknown } = {},
   ) {
+    const { at, ...rest } = options;
     super(
-      `schema drift against ${schema}${options.at ? ` at ${options.at}` : ""}: expected ${expected}, found ${found}. ` +
+      `schema drift against ${schema}${at ? ` at ${at}` : ""}: expected ${expected}, found ${found}. ` +
         `Register a new schema version or fix the adapter; nothing was coerced.`,
-      options,
+      { ...rest, details: { schema, expected, found, ...(at === undefined ? {} : { at }) } },
     );
   }
 }
+
+type DataErrorClass = new (message: string, options: { source?: string; cause?: unknown }) => DataError;
+
+/** This tree's class for each transport-level verdict (rate limits are built apart, with their wait). */
+const BY_KIND: Readonly<Record<Exclude<FailureKind, "rate-limited">, readonly [DataErrorClass, string]>> = {
+  timeout: [SourceTimeoutError, "timed out"],
+  network: [NetworkDataError, "network error"],
+  unavailable: [SourceUnavailableError, "unavailable"],
+  "bad-response": [MalformedPayloadError, "bad response"],
+  auth: [AuthError, "authentication failed"],
+  "bad-symbol": [BadSymbolError, "unknown symbol"],
+  "not-found": [SourceRejectedError, ""],
+  "invalid-request": [SourceRejectedError, "refused"],
+  refused: [SourceRejectedError, "refused"],
+  unknown: [FatalDataError, "unexpected error"],
+  sigil: [FatalDataError, "unexpected error"],
+};
 
 /** Maps an HTTP status (and its Retry-After, already in ms) to our tree; undefined for 2xx/3xx. */
 export function httpStatusError(
@@ -111,50 +134,32 @@ export function httpStatusError(
   source: string,
   retryAfterMs?: number,
 ): DataError | undefined {
-  if (status < 400) return undefined;
+  const kind = classifyHttpStatus(status);
+  if (kind === undefined) return undefined;
   const msg = `${source}: HTTP ${status} ${detail}`.trim();
-  if (status === 429 || status === 418) return new RateLimitedError(msg, retryAfterMs, { source });
-  if (status === 408 || status === 504) return new SourceTimeoutError(msg, { source });
-  if (status >= 500) return new SourceUnavailableError(msg, { source });
-  if (status === 401 || status === 403) return new AuthError(msg, { source });
-  if (status === 404) return new BadSymbolError(msg, { source });
-  return new SourceRejectedError(msg, { source });
+  if (kind === "rate-limited") return new RateLimitedError(msg, retryAfterMs, { source });
+  // A 404 from a market-data endpoint means the symbol (or its market) is not listed.
+  const Cls = kind === "not-found" ? BadSymbolError : BY_KIND[kind][0];
+  return new Cls(msg, { source });
 }
 
 /**
- * Any thrown value → our tree. ccxt's classes are mapped by their own hierarchy (most specific
- * first); fetch/undici failures by name and cause code; unknown errors are fatal, because
- * retrying a bug only hides it.
+ * Any thrown value → our tree. `classifyFailure` decides what it is (ccxt's classes, fetch/undici
+ * failures, our own errors by their `retryable`); this only picks the class and the message.
+ * Unknown errors are fatal, because retrying a bug only hides it.
  */
 export function classifyError(e: unknown, source: string, retryAfterMs?: number): DataError {
   if (e instanceof DataError) return e;
-  const message = e instanceof Error ? e.message : String(e);
+  const f = classifyFailure(e);
   const opts = { source, cause: e };
-  if (e instanceof ccxt.RateLimitExceeded || e instanceof ccxt.DDoSProtection) {
-    return new RateLimitedError(`${source}: rate limited: ${message}`, retryAfterMs, opts);
-  }
-  if (e instanceof ccxt.RequestTimeout)
-    return new SourceTimeoutError(`${source}: timed out: ${message}`, opts);
-  if (e instanceof ccxt.ExchangeNotAvailable)
-    return new SourceUnavailableError(`${source}: unavailable: ${message}`, opts);
-  if (e instanceof ccxt.NetworkError)
-    return new NetworkDataError(`${source}: network error: ${message}`, opts);
-  if (e instanceof ccxt.BadResponse)
-    return new MalformedPayloadError(`${source}: bad response: ${message}`, opts);
-  if (e instanceof ccxt.BadSymbol) return new BadSymbolError(`${source}: unknown symbol: ${message}`, opts);
-  if (e instanceof ccxt.AuthenticationError || e instanceof ccxt.AccountSuspended) {
-    return new AuthError(`${source}: authentication failed: ${message}`, opts);
-  }
-  if (e instanceof ccxt.BaseError) return new SourceRejectedError(`${source}: ${message}`, opts);
-  if (e instanceof SyntaxError) return new MalformedPayloadError(`${source}: invalid JSON: ${message}`, opts);
-  if (e instanceof Error && (e.name === "AbortError" || e.name === "TimeoutError")) {
-    return new SourceTimeoutError(`${source}: timed out: ${message}`, opts);
-  }
-  const code = (e as { cause?: { code?: string } } | undefined)?.cause?.code;
-  if (e instanceof TypeError && (message === "fetch failed" || code !== undefined)) {
-    return new NetworkDataError(`${source}: network error: ${code ?? message}`, opts);
-  }
-  return new FatalDataError(`${source}: unexpected error: ${message}`, opts);
+  if (f.kind === "rate-limited")
+    return new RateLimitedError(`${source}: rate limited: ${f.message}`, retryAfterMs, opts);
+  if (f.kind === "sigil" && f.retryable) return new RetryableDataError(`${source}: ${f.message}`, opts);
+  const [Cls, what] = BY_KIND[f.kind];
+  const text = f.kind === "network" && f.code !== undefined ? f.code : f.message;
+  const plain = f.kind === "refused" || f.kind === "invalid-request" || f.kind === "not-found";
+  const message = plain ? `${source}: ${text}` : `${source}: ${what}: ${text}`;
+  return new Cls(message, opts);
 }
 
 export function isRetryable(e: unknown, source = "unknown"): boolean {

@@ -2,6 +2,7 @@ import type { DataFlag, Timeframe } from "../types/market.js";
 import type { CandleStore } from "./CandleStore.js";
 import { TIMEFRAME_MS } from "../types/market.js";
 import { DataInputError } from "./errors.js";
+import { isRetryable } from "../errors/classify.js";
 import type { DataError } from "./errors.js";
 import type { MarketDataSource } from "./MarketDataSource.js";
 
@@ -96,7 +97,7 @@ export async function ingest(
         rowsUpdated: 0,
         rowsUnchanged: 0,
         flags: [],
-        error: { name: err.name, message: err.message, retryable: err.retryable === true },
+        error: { name: err.name, message: err.message, retryable: isRetryable(e) },
       };
     }
     results.push(summary);

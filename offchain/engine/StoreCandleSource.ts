@@ -1,7 +1,7 @@
 import type { CandleStore } from "../data/CandleStore.js";
 import type { CandleSeries, Timeframe } from "../types/market.js";
 import type { CandleHistorySource } from "./CandleHistorySource.js";
-import { DataError } from "./errors.js";
+import { MarketDataError } from "./errors.js";
 
 /**
  * Offline candles from a data-layer `CandleStore` (what `sigil ingest` wrote): the store is read,
@@ -31,7 +31,7 @@ export class StoreCandleSource implements CandleHistorySource {
     const out: CandleSeries[] = [];
     for (const symbol of wanted) {
       if (!available.includes(symbol))
-        throw new DataError(`no ${timeframe} candles for ${symbol} from ${this.venue} in the store`, {
+        throw new MarketDataError(`no ${timeframe} candles for ${symbol} from ${this.venue} in the store`, {
           hint: `ingest them first (sigil ingest); stored: ${available.join(", ") || "none"}`,
         });
       const s = await this.store.read({ source: this.venue, symbol, timeframe }, 0, Number.MAX_SAFE_INTEGER);

@@ -1,20 +1,16 @@
+import { SigilError } from "../errors/SigilError.js";
+
 /**
- * Error tree for the engine, backtester, run log, reports and CLI. Every class is a user-facing
- * problem with a message that says what was wrong and what to do; the CLI prints `message` (and
- * `hint`) without a stack trace for these and only shows stacks for unexpected errors.
+ * Error tree for the engine, backtester, run log, reports and CLI (under `SigilError`). Every class
+ * is a user-facing problem with a message that says what was wrong and what to do; the CLI maps each
+ * class to an exit code (offchain/cli/exitCodes.ts), prints `message` and `hint` without a stack
+ * trace, and only shows stacks for unexpected errors.
  *
  * @example
- * try { loadCsvSeries(dir, "1d") } catch (e) { if (e instanceof DataError) console.error(e.message) }
+ * try { loadCsvSeries(dir, "1d") } catch (e) { if (e instanceof MarketDataError) console.error(e.message) }
  */
-export class EngineError extends Error {
+export class EngineError extends SigilError {
   override readonly name: string = "EngineError";
-  /** What the operator should do about it. */
-  readonly hint: string | undefined;
-
-  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.hint = options.hint;
-  }
 }
 
 /** Invalid configuration or arguments: unknown keys, out-of-range values. Fix the config. */
@@ -22,9 +18,12 @@ export class ConfigError extends EngineError {
   override readonly name: string = "ConfigError";
 }
 
-/** Missing or malformed market data (bad CSV header, NaN, unsorted timestamps). Fix the data. */
-export class DataError extends EngineError {
-  override readonly name: string = "DataError";
+/**
+ * Missing or malformed market data (bad CSV header, NaN, unsorted timestamps). Fix the data.
+ * (Named apart from the data layer's `DataError`, which is about fetching from a source.)
+ */
+export class MarketDataError extends EngineError {
+  override readonly name: string = "MarketDataError";
 }
 
 /** A live (network) source was wired into a backtest. Backtests only replay offline data. */

@@ -13,7 +13,7 @@ import type { RunLogRecord } from "../types/decision.js";
 import { TIMEFRAME_MS } from "../types/market.js";
 import type { Candle, CandleSeries, Timeframe } from "../types/market.js";
 import { HistoricalClock } from "./Clock.js";
-import { ConfigError, DataError, LiveSourceInBacktestError } from "./errors.js";
+import { ConfigError, MarketDataError, LiveSourceInBacktestError } from "./errors.js";
 import type { AccountState, OrderRequest } from "./ExecutionVenue.js";
 import { ShadowVenue } from "./ShadowVenue.js";
 import { TradingKernel } from "./TradingKernel.js";
@@ -141,7 +141,7 @@ export async function wireDecision(w: DecisionWiring): Promise<DecisionOutcome> 
     symbols.push(s.symbol);
   }
   if (symbols.length === 0)
-    throw new DataError(`no symbol has a candle closing at ${new Date(time).toISOString()}`, {
+    throw new MarketDataError(`no symbol has a candle closing at ${new Date(time).toISOString()}`, {
       hint: "pick a decision time inside the data (--at) or refresh the data",
     });
   const history: MarketHistory = { time, timeframe: w.timeframe, symbols, candles };
@@ -150,7 +150,7 @@ export async function wireDecision(w: DecisionWiring): Promise<DecisionOutcome> 
   for (const [s, q] of Object.entries(holdings)) {
     const p = prices[s];
     if (p === undefined)
-      throw new DataError(`holding ${s} has no price in the data`, {
+      throw new MarketDataError(`holding ${s} has no price in the data`, {
         hint: "check the symbol spelling (e.g. BTC/USDT)",
       });
     invested += q * p;

@@ -1,3 +1,4 @@
+import { classifyHttpStatus, isRetryableKind } from "../errors/classify.js";
 import { classifyVenueError, RetryableVenueError, VenueFatalError } from "./errors.js";
 import { proposalJson, type ProposalSigner } from "../protocol/ProposalSigner.js";
 import { Stream, type Execution, type Nav } from "../protocol/reportTypes.js";
@@ -17,8 +18,9 @@ export interface HttpReportSinkOptions {
 
 /**
  * POSTs payloads as JSON (bigints as decimal strings), each request signed by the engine for the node
- * (a new envelope and nonce per attempt, so a retry is never a replay). A 5xx, 429 or network failure
- * is a `RetryableVenueError` (the engine keeps the fills unreported and tries again next cycle); a 4xx
+ * (a new envelope and nonce per attempt, so a retry is never a replay). A status or network failure
+ * that `classifyFailure`/`classifyHttpStatus` call retryable (5xx, 408, 429, connection reset…) is a
+ * `RetryableVenueError` (the engine keeps the fills unreported and tries again next cycle); a 4xx
  * is fatal: the node refused the payload itself (401/403: it does not accept this engine's signature).
  */
 export class HttpReportSink implements ExecutionReportSink, NavReportSink {
@@ -49,7 +51,9 @@ export class HttpReportSink implements ExecutionReportSink, NavReportSink {
     const text = await res.text();
     if (res.ok) return;
     const msg = `report sink ${url}: HTTP ${res.status} ${text.slice(0, 200)}`;
-    if (res.status >= 500 || res.status === 429) throw new RetryableVenueError(msg);
+    const kind = classifyHttpStatus(res.status);
+    if (kind !== undefined && isRetryableKind(kind))
+      throw new RetryableVenueError(msg, { details: { status: res.status } });
     throw new VenueFatalError(msg, { hint: "the oracle node refused the payload; check its log" });
   }
 }

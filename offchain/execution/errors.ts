@@ -1,10 +1,12 @@
-import ccxt from "ccxt";
 import { EngineError } from "../engine/errors.js";
 import { parseRetryAfter } from "../data/parseRetryAfter.js";
+import { classifyFailure } from "../errors/classify.js";
+import type { SigilErrorOptions } from "../errors/SigilError.js";
 
 /**
  * The execution layer's error tree (under the engine's `EngineError`). Callers branch on the class
- * or on `retryable`, never on message text; `classifyVenueError` is the one place that decides.
+ * or on `retryable`, never on message text. `classifyFailure` decides whether a foreign error is
+ * retryable; `classifyVenueError` only adds what is specific to orders (a POST's unknown outcome).
  *
  * - retryable: the same request may succeed later and repeating it cannot double an order
  *   (every read; an order POST the venue refused before processing, e.g. 429).
@@ -14,13 +16,12 @@ import { parseRetryAfter } from "../data/parseRetryAfter.js";
  */
 export class ExecutionError extends EngineError {
   override readonly name: string = "ExecutionError";
-  readonly retryable: boolean = false;
 }
 
 /** Worth retrying after a backoff. */
 export class RetryableVenueError extends ExecutionError {
+  static override readonly retryable: boolean = true;
   override readonly name: string = "RetryableVenueError";
-  override readonly retryable: boolean = true;
 }
 
 /** HTTP 429/418 or a throttle code: wait at least `retryAfterMs` (when the venue said). */
@@ -29,9 +30,12 @@ export class VenueRateLimitedError extends RetryableVenueError {
   constructor(
     message: string,
     readonly retryAfterMs: number | undefined,
-    options: { cause?: unknown } = {},
+    options: SigilErrorOptions = {},
   ) {
-    super(message, options);
+    super(
+      message,
+      retryAfterMs === undefined ? options : { ...options, details: { retryAfterMs, ...options.details } },
+    );
   }
 }
 
@@ -46,9 +50,13 @@ export class OrderOutcomeUnknownError extends ExecutionError {
   constructor(
     message: string,
     readonly clientOrderId: string,
-    options: { cause?: unknown } = {},
+    options: SigilErrorOptions = {},
   ) {
-    super(message, { ...options, hint: "the engine reconciles it by client order id before trading on" });
+    super(message, {
+      ...options,
+      details: { clientOrderId, ...options.details },
+      hint: "the engine reconciles it by client order id before trading on",
+    });
   }
 }
 
@@ -88,46 +96,39 @@ export interface ClassifyContext {
 }
 
 /**
- * Any thrown value → the execution tree. ccxt's classes are mapped most specific first. For an
- * order POST, a rate limit or a refusal means the venue did not act (safe to retry or to report);
- * a timeout, network error or 5xx means it may have, so the outcome is unknown.
+ * Any thrown value → the execution tree. `classifyFailure` says what it is; this adds the order
+ * rule: for an order POST, a rate limit or a refusal means the venue did not act (safe to retry or
+ * to report), while a retryable failure after which the venue may have acted (timeout, network
+ * error, 5xx, garbled answer) means the outcome is unknown.
  */
 export function classifyVenueError(e: unknown, ctx: ClassifyContext): ExecutionError {
   if (e instanceof ExecutionError) return e;
-  const message = `${ctx.venue}: ${e instanceof Error ? e.message : String(e)}`;
+  const f = classifyFailure(e);
+  const message = `${ctx.venue}: ${f.message}`;
   const opts = { cause: e };
-  if (e instanceof ccxt.RateLimitExceeded || e instanceof ccxt.DDoSProtection) {
+  if (f.kind === "rate-limited") {
     const h = ctx.headers;
     const retryAfter = parseRetryAfter(h?.["Retry-After"] ?? h?.["retry-after"], ctx.now);
     return new VenueRateLimitedError(`rate limited: ${message}`, retryAfter, opts);
   }
-  const transport =
-    e instanceof ccxt.NetworkError ||
-    e instanceof ccxt.BadResponse ||
-    (e instanceof Error && (e.name === "AbortError" || e.name === "TimeoutError")) ||
-    (e instanceof TypeError && e.message === "fetch failed");
-  if (transport) {
+  if (f.retryable) {
     if (ctx.clientOrderId !== undefined)
       return new OrderOutcomeUnknownError(`order outcome unknown: ${message}`, ctx.clientOrderId, opts);
     return new VenueUnavailableError(`unavailable: ${message}`, opts);
   }
-  if (e instanceof ccxt.OrderNotFound) return new OrderNotFoundError(message, opts);
-  if (
-    e instanceof ccxt.AuthenticationError ||
-    e instanceof ccxt.PermissionDenied ||
-    e instanceof ccxt.AccountSuspended
-  )
-    return new VenueAuthError(`not authorised: ${message}`, {
-      ...opts,
-      hint: "check the API key and its permissions",
-    });
-  if (
-    e instanceof ccxt.InvalidOrder ||
-    e instanceof ccxt.InsufficientFunds ||
-    e instanceof ccxt.BadSymbol ||
-    e instanceof ccxt.BadRequest
-  )
-    return new OrderRejectedError(`refused: ${message}`, opts);
-  // Unknown errors are fatal: retrying a bug only hides it.
-  return new VenueFatalError(message, opts);
+  switch (f.kind) {
+    case "not-found":
+      return new OrderNotFoundError(message, opts);
+    case "auth":
+      return new VenueAuthError(`not authorised: ${message}`, {
+        ...opts,
+        hint: "check the API key and its permissions",
+      });
+    case "invalid-request":
+    case "bad-symbol":
+      return new OrderRejectedError(`refused: ${message}`, opts);
+    default:
+      // Unknown errors are fatal: retrying a bug only hides it.
+      return new VenueFatalError(message, opts);
+  }
 }

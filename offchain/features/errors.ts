@@ -1,3 +1,5 @@
+import { SigilError } from "../errors/SigilError.js";
+
 /**
  * Errors raised by feature computation. `FeatureInputError` means "fix the input" (too short a
  * series, a NaN price, a crossed book); `FeatureRangeError` means a caller asked for a row before an
@@ -6,11 +8,8 @@
  * @example
  * try { sma(closes, 20) } catch (e) { if (e instanceof FeatureInputError) console.error(e.message) }
  */
-export class FeatureError extends Error {
+export class FeatureError extends SigilError {
   override readonly name: string = "FeatureError";
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-  }
 }
 
 /** Bad input: non-finite or non-positive prices, a period < 1, mismatched lengths, a crossed book. */

@@ -1,13 +1,12 @@
+import { SigilError } from "../errors/SigilError.js";
+
 /**
  * Errors of the model layer. `ModelInputError`: the data handed in does not fit the model (other
  * features version, wrong shape, too few rows); `ModelStateError`: the call needs a fitted model;
  * `ModelArtefactError`: a saved artefact is missing, corrupt or does not match its version hash.
  */
-export class ModelError extends Error {
+export class ModelError extends SigilError {
   override readonly name: string = "ModelError";
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-  }
 }
 
 export class ModelInputError extends ModelError {

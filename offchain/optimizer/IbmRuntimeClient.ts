@@ -1,3 +1,4 @@
+import { classifyHttpStatus, isRetryable, isRetryableKind } from "../errors/classify.js";
 import { OptimizerInputError, QpuAuthError, QpuError, QpuRetryableError } from "./errors.js";
 import type { QpuCircuit, QpuCounts, QpuJobState, QpuJobStatus, QpuProvider } from "./QpuProvider.js";
 
@@ -117,22 +118,28 @@ export class IbmRuntimeClient implements QpuProvider {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (e) {
-      throw new QpuRetryableError(`IBM Runtime: ${method} ${path} failed to connect`, { cause: e });
+      const Cls = isRetryable(e) ? QpuRetryableError : QpuError;
+      throw new Cls(`IBM Runtime: ${method} ${path} failed to connect`, { cause: e });
     }
     const text = await res.text();
-    if (res.status === 401 || res.status === 403)
+    const kind = classifyHttpStatus(res.status);
+    const details = { status: res.status, response: text };
+    if (kind === "auth")
       throw new QpuAuthError(`IBM Runtime rejected the token (HTTP ${res.status}); refresh the IAM token`, {
-        details: text,
+        details,
       });
-    if (res.status === 429 || res.status >= 500)
-      throw new QpuRetryableError(`IBM Runtime: HTTP ${res.status} on ${method} ${path}`, { details: text });
-    if (!res.ok)
-      throw new QpuError(`IBM Runtime: HTTP ${res.status} on ${method} ${path}: ${text}`, { details: text });
+    if (kind !== undefined && isRetryableKind(kind))
+      throw new QpuRetryableError(`IBM Runtime: HTTP ${res.status} on ${method} ${path}`, { details });
+    if (kind !== undefined)
+      throw new QpuError(`IBM Runtime: HTTP ${res.status} on ${method} ${path}: ${text}`, { details });
     if (text === "") return {};
     try {
       return JSON.parse(text) as unknown;
     } catch (e) {
-      throw new QpuError(`IBM Runtime: ${method} ${path} returned non-JSON`, { cause: e, details: text });
+      throw new QpuError(`IBM Runtime: ${method} ${path} returned non-JSON`, {
+        cause: e,
+        details: { response: text },
+      });
     }
   }
 }

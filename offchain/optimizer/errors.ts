@@ -1,19 +1,15 @@
+import { SigilError } from "../errors/SigilError.js";
+
 /**
- * Error tree for the optimizer. Callers branch on the class, never on message text:
- * `OptimizerInputError` means "fix the call", `QpuRetryableError` means "try again later",
- * everything else under `QpuError` is fatal for that job.
+ * Error tree for the optimizer (under `SigilError`). Callers branch on the class or on `retryable`,
+ * never on message text: `OptimizerInputError` means "fix the call", `QpuRetryableError` (the only
+ * retryable class) means "try again later", everything else under `QpuError` is fatal for that job.
  *
  * @example
  * try { buildProblem(input) } catch (e) { if (e instanceof OptimizerInputError) showToUser(e.message) }
  */
-export class OptimizerError extends Error {
+export class OptimizerError extends SigilError {
   override readonly name: string = "OptimizerError";
-  readonly details: string | undefined;
-
-  constructor(message: string, options: { details?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.details = options.details;
-  }
 }
 
 /** Bad arguments: NaN scores, k > n, empty universe, mismatched shapes. Fix the input. */
@@ -43,6 +39,7 @@ export class QpuError extends OptimizerError {
 
 /** Transient QPU/network failure (HTTP 429/5xx, connection reset). Safe to retry. */
 export class QpuRetryableError extends QpuError {
+  static override readonly retryable: boolean = true;
   override readonly name: string = "QpuRetryableError";
 }
 

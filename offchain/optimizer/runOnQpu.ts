@@ -1,10 +1,5 @@
-import {
-  OptimizerInputError,
-  QpuBudgetExceededError,
-  QpuJobFailedError,
-  QpuRetryableError,
-  QpuTimeoutError,
-} from "./errors.js";
+import { OptimizerInputError, QpuBudgetExceededError, QpuJobFailedError, QpuTimeoutError } from "./errors.js";
+import { isRetryable } from "../errors/classify.js";
 import type { QpuCircuit, QpuCounts, QpuProvider } from "./QpuProvider.js";
 
 export interface RunOnQpuOptions {
@@ -55,7 +50,7 @@ export async function runOnQpu(
       try {
         return await what();
       } catch (e) {
-        if (!(e instanceof QpuRetryableError) || attempt >= retries) throw e;
+        if (!isRetryable(e) || attempt >= retries) throw e;
         await sleep(poll * 2 ** attempt);
       }
     }

@@ -8,6 +8,7 @@ import {
   type ReportDomain,
   type ReportOf,
 } from "./reportTypes.js";
+import { ProtocolError } from "./errors.js";
 
 /** Anything that can sign EIP-712 typed data for a known address (an ethers Wallet, a keystore signer). */
 export interface ReportSigner {
@@ -25,8 +26,8 @@ export interface OperatorSignature {
 }
 
 /** Thrown when signatures cannot be packed for on-chain verification. */
-export class SignaturePackingError extends Error {
-  override name = "SignaturePackingError";
+export class SignaturePackingError extends ProtocolError {
+  override readonly name: string = "SignaturePackingError";
 }
 
 function mutableTypes<S extends Stream>(stream: S): Record<string, Array<{ name: string; type: string }>> {

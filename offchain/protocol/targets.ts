@@ -1,3 +1,5 @@
+import { ProtocolError } from "./errors.js";
+
 /**
  * Packed target weights: 16 int16 lanes in one uint256, lane i = risk-policy asset index i, in basis
  * points of NAV (twin of `contracts/libraries/TargetWeights.sol`).
@@ -6,8 +8,8 @@
 export const MAX_ASSETS = 16;
 
 /** Thrown when targets cannot be packed. */
-export class TargetPackingError extends Error {
-  override name = "TargetPackingError";
+export class TargetPackingError extends ProtocolError {
+  override readonly name: string = "TargetPackingError";
 }
 
 /** Pack `[assetIndex, weightBps]` pairs; each asset at most once, weights integral int16. */

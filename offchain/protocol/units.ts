@@ -1,3 +1,5 @@
+import { ProtocolError } from "./errors.js";
+
 /**
  * The one place where off-chain values become on-chain units (twin of `contracts/libraries/Units.sol`):
  * prices as integers with 8 decimals, weights in basis points, token amounts in the token's decimals,
@@ -9,8 +11,8 @@ export const PRICE_DECIMALS = 8;
 export const E8 = 100_000_000n;
 
 /** Thrown when a value cannot be represented in the target unit. */
-export class UnitConversionError extends Error {
-  override name = "UnitConversionError";
+export class UnitConversionError extends ProtocolError {
+  override readonly name: string = "UnitConversionError";
 }
 
 function requireFinite(value: number, what: string): void {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BacktestAnalysis } from "../backtest/analyzeBacktest.js";
 import type { BacktestResult } from "../backtest/BacktestResult.js";
-import { DataError, RunLogError } from "../engine/errors.js";
+import { MarketDataError, RunLogError } from "../engine/errors.js";
 import type { Fill } from "../engine/ExecutionVenue.js";
 import { canonicalJson } from "../runlog/canonicalJson.js";
 import type { RunLogAmendment } from "../runlog/RunLogAmendment.js";
@@ -90,7 +90,9 @@ export function readRunDirectory(dir: string): RunDirectory {
   const path = (f: string): string => {
     const p = join(dir, f);
     if (!existsSync(p))
-      throw new DataError(`${p} not found`, { hint: "pass the folder a `sigil backtest --out` run wrote" });
+      throw new MarketDataError(`${p} not found`, {
+        hint: "pass the folder a `sigil backtest --out` run wrote",
+      });
     return p;
   };
   const summary = JSON.parse(readFileSync(path(RUN_FILES.summary), "utf8"));

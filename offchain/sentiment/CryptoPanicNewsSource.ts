@@ -1,3 +1,4 @@
+import { classifyFailure, classifyHttpStatus, isRetryableKind } from "../errors/classify.js";
 import { NewsSourceFatalError, NewsSourceRetryableError, SentimentInputError } from "./errors.js";
 import type { Headline } from "./Headline.js";
 import type { NewsSource, TimeRange } from "./NewsSource.js";
@@ -80,16 +81,17 @@ export class CryptoPanicNewsSource implements NewsSource {
       });
       text = await res.text();
     } catch (cause) {
-      const timedOut =
-        cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError");
-      throw new NewsSourceRetryableError(
-        timedOut
+      const f = classifyFailure(cause);
+      const Cls = f.retryable ? NewsSourceRetryableError : NewsSourceFatalError;
+      throw new Cls(
+        f.kind === "timeout"
           ? `${this.name}: no complete answer within ${timeoutMs} ms for ${safeUrl}; retry later or raise timeoutMs`
           : `${this.name}: network error for ${safeUrl} (${String(cause)}); retry later`,
         { cause },
       );
     }
-    if (res.status === 429 || res.status >= 500)
+    const kind = classifyHttpStatus(res.status);
+    if (kind !== undefined && isRetryableKind(kind))
       throw new NewsSourceRetryableError(
         `${this.name}: HTTP ${res.status} for ${safeUrl}${res.headers.get("retry-after") ? ` (retry after ${res.headers.get("retry-after")} s)` : ""}; retry with backoff`,
       );

@@ -1,14 +1,13 @@
+import { SigilError } from "../errors/SigilError.js";
+
 /**
- * Errors of the sentiment pipeline, split the ccxt way: `NewsSourceRetryableError` (timeout, HTTP
+ * Errors of the sentiment pipeline (under `SigilError`), split the ccxt way: `NewsSourceRetryableError` (timeout, HTTP
  * 429/5xx, connection refused: try again later) versus `NewsSourceFatalError` (4xx other than 429, a
  * payload that is not the documented JSON: fix the configuration or the adapter). Callers branch on
  * the class.
  */
-export class SentimentError extends Error {
+export class SentimentError extends SigilError {
   override readonly name: string = "SentimentError";
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-  }
 }
 
 /** Bad arguments or a malformed local file; fix the input. */
@@ -23,6 +22,7 @@ export class NewsSourceError extends SentimentError {
 
 /** Transient: timeout, 429, 5xx, network failure. Safe to retry with backoff. */
 export class NewsSourceRetryableError extends NewsSourceError {
+  static override readonly retryable: boolean = true;
   override readonly name: string = "NewsSourceRetryableError";
 }
 

@@ -30,7 +30,7 @@ export const defaultProposalAuthLimits = {
 
 /** An authentication refusal, with the identity the request claimed (for the log; never trusted). */
 export class ProposalUnauthenticated extends ProposalRefused {
-  override name = "ProposalUnauthenticated";
+  override readonly name: string = "ProposalUnauthenticated";
   constructor(
     reason: RefusalReason,
     detail: string,

@@ -91,17 +91,17 @@ export function refusalStatus(reason: RefusalReason): number {
 
 /** A proposal the node will not sign, with the typed reason and a human-readable detail. */
 export class ProposalRefused extends OracleError {
-  override name = "ProposalRefused";
+  override readonly name: string = "ProposalRefused";
+  /** `retryable`: whether the engine may send the same proposal again later (a dependency was down). */
   constructor(
     readonly reason: RefusalReason,
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`refused (${reason}): ${detail}`, detail, options);
-  }
-
-  /** Whether the engine may send the same proposal again later (a dependency was down). */
-  get retryable(): boolean {
-    return RETRYABLE.has(this.reason);
+    super(`refused (${reason}): ${detail}`, detail, {
+      ...options,
+      details: { reason },
+      retryable: RETRYABLE.has(reason),
+    });
   }
 }

@@ -1,7 +1,8 @@
 import type { Interface } from "ethers";
+import { classifyFailure } from "../../offchain/errors/classify.js";
 
 export type ChainErrorKind =
-  /** The RPC endpoint is down, slow or overloaded: wait and try again. */
+  /** The RPC endpoint is down, slow or overloaded (`classifyFailure` says retryable): wait, try again. */
   | "retryable"
   /** The report's sequence is no longer above the chain's (someone already submitted it), or the
    * equivocation was already punished. */
@@ -15,20 +16,6 @@ export type ChainErrorKind =
   /** Anything else (a bad report, a contract refusing it): stop and tell the operator. */
   | "fatal";
 
-const RETRYABLE_CODES = new Set([
-  "NETWORK_ERROR",
-  "TIMEOUT",
-  "SERVER_ERROR",
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
 const ALREADY_DONE = new Set([
   "TradeLedgerStaleSequence",
   "SigilVaultStaleSequence",
@@ -50,8 +37,9 @@ function revertData(err: unknown): string | undefined {
 }
 
 /**
- * The single place that decides what a chain error means for a submission. Reverts are decoded with
- * the contracts' interfaces; transport failures are retryable; everything unknown is fatal.
+ * What a chain error means for a submission. Reverts are decoded with the contracts' interfaces and
+ * nonce/fee refusals recognised here (the oracle's own specifics); whether anything else is a
+ * transient transport failure is decided by the shared `classifyFailure`; everything unknown is fatal.
  */
 export function classifyChainError(
   err: unknown,
@@ -83,11 +71,7 @@ export function classifyChainError(
   if (/underpriced|REPLACEMENT_UNDERPRICED/i.test(message) || code === "REPLACEMENT_UNDERPRICED") {
     return { kind: "underpriced", detail: message };
   }
-  if (
-    RETRYABLE_CODES.has(code) ||
-    /socket hang up|fetch failed|ECONNREFUSED|ECONNRESET|timeout/i.test(message)
-  ) {
-    return { kind: "retryable", detail: `${code} ${message}`.trim() };
-  }
+  const f = classifyFailure(err);
+  if (f.retryable) return { kind: "retryable", detail: `${f.code ?? code} ${message}`.trim() };
   return { kind: "fatal", detail: message };
 }

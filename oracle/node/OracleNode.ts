@@ -349,11 +349,11 @@ export class OracleNode {
         this.log.error("proposal authentication failed", { stream: streamName(stream), err });
         return { status: 500, body: { error: "cannot authenticate the request now; send again later" } };
       }
-      this.refused(stream, err.reason, err.details, { proposer: err.claimedProposer, from });
+      this.refused(stream, err.reason, err.detail, { proposer: err.claimedProposer, from });
       const status = refusalStatus(err.reason);
       return {
         status,
-        body: { refused: err.reason, detail: err.details },
+        body: { refused: err.reason, detail: err.detail },
         headers: status === 401 ? { "WWW-Authenticate": WWW_AUTHENTICATE } : {},
       };
     }
@@ -433,8 +433,8 @@ export class OracleNode {
         return { status: 409, body: { refused: RefusalReason.Equivocation, detail: err.message } };
       }
       if (err instanceof ProposalRefused) {
-        this.refused(stream, err.reason, err.details, { proposer });
-        return { status: refusalStatus(err.reason), body: { refused: err.reason, detail: err.details } };
+        this.refused(stream, err.reason, err.detail, { proposer });
+        return { status: refusalStatus(err.reason), body: { refused: err.reason, detail: err.detail } };
       }
       this.log.error("proposal failed", { err });
       return { status: 500, body: { error: String((err as Error).message ?? err) } };

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { Stream } from "../../offchain/protocol/reportTypes.js";
+import { OracleError } from "../errors/OracleError.js";
 
 export interface SignedRecord {
   stream: Stream;
@@ -26,11 +27,20 @@ export interface SignKey {
 }
 
 /** Thrown when asked to sign a second, different payload under one (stream, sequence, config digest). */
-export class EquivocationRefused extends Error {
-  override name = "EquivocationRefused";
+export class EquivocationRefused extends OracleError {
+  override readonly name: string = "EquivocationRefused";
   constructor(readonly existing: SignedRecord) {
     super(
       `already signed stream ${existing.stream} sequence ${existing.sequence} under ${existing.configDigest} with payload ${existing.payloadHash}`,
+      undefined,
+      {
+        details: {
+          stream: existing.stream,
+          sequence: String(existing.sequence),
+          configDigest: existing.configDigest,
+          payloadHash: existing.payloadHash,
+        },
+      },
     );
   }
 }

@@ -1,10 +1,12 @@
+import { OracleError } from "../errors/OracleError.js";
 import type { VenueBalanceSource, VenueCustody } from "./VenueBalanceSource.js";
 import type { VenueFill, VenueFillsSource } from "./VenueFillsSource.js";
 import type { VenueTickerSource } from "./VenueTickerSource.js";
 
 /** Thrown by the in-memory venue when told to behave as unreachable. */
-export class VenueUnreachableError extends Error {
-  override name = "VenueUnreachableError";
+export class VenueUnreachableError extends OracleError {
+  static override readonly retryable: boolean = true;
+  override readonly name: string = "VenueUnreachableError";
 }
 
 /** A venue held in memory: tickers, fills and equity set by a test or a simulation. */

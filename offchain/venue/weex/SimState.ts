@@ -1,4 +1,5 @@
 import { z } from "zod/v4";
+import { SigilError, type SigilErrorOptions } from "../../errors/SigilError.js";
 import { fx } from "./fixedPoint.js";
 
 /** The state-file format this build writes and reads. */
@@ -13,15 +14,12 @@ const FRESH_HINT =
  * inconsistent, or not matching the simulator's options (seed, markets, accounts). Fatal: fix
  * or delete the state file; the message says which.
  */
-export class SimStateError extends Error {
+export class SimStateError extends SigilError {
   override readonly name: string = "SimStateError";
-  /** What the operator should do about it. */
-  readonly hint: string;
 
-  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: SigilErrorOptions = {}) {
     const hint = options.hint ?? FRESH_HINT;
-    super(`${message}. ${hint}`, options.cause === undefined ? undefined : { cause: options.cause });
-    this.hint = hint;
+    super(`${message}. ${hint}`, { ...options, hint });
   }
 }
 

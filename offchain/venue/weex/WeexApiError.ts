@@ -1,17 +1,24 @@
+import { classifyHttpStatus, isRetryableKind } from "../../errors/classify.js";
+import { SigilError } from "../../errors/SigilError.js";
+
 /**
  * An error the simulator answers with, in WEEX's own envelope `{"code": -1121, "msg": "..."}`.
  * The codes are the ones ccxt's `weex.exceptions.exact` maps (e.g. -1121 → BadSymbol), so the
  * real client raises the same error class against the simulator as against WEEX.
  */
-export class WeexApiError extends Error {
-  override readonly name = "WeexApiError";
+export class WeexApiError extends SigilError {
+  override readonly name: string = "WeexApiError";
 
   constructor(
     readonly httpStatus: number,
     readonly code: number,
     readonly msg: string,
   ) {
-    super(`${httpStatus} ${code} ${msg}`);
+    const kind = classifyHttpStatus(httpStatus);
+    super(`${httpStatus} ${code} ${msg}`, {
+      details: { httpStatus, code },
+      retryable: kind !== undefined && isRetryableKind(kind),
+    });
   }
 
   body(): { code: number; msg: string } {

@@ -24,17 +24,17 @@ describe("cli", () => {
     assert.include((await cli("--help")).out, "verify-log");
   });
 
-  it("reports user errors readably, without stack traces", async () => {
-    for (const argv of [
-      ["nope"],
-      ["backtest", "--bogus"],
-      ["backtest", "--k", "abc"],
-      ["backtest", "--symbols", "NOPE"],
-      ["decide"],
-      ["backtest", "--mode", "sideways"],
-    ]) {
+  it("reports user errors readably, without stack traces (2 usage, 3 data)", async () => {
+    for (const [code, ...argv] of [
+      [2, "nope"],
+      [2, "backtest", "--bogus"],
+      [2, "backtest", "--k", "abc"],
+      [3, "backtest", "--symbols", "NOPE"],
+      [2, "decide"],
+      [2, "backtest", "--mode", "sideways"],
+    ] as const) {
       const r = await cli(...argv);
-      assert.equal(r.code, 2, argv.join(" "));
+      assert.equal(r.code, code, argv.join(" "));
       assert.match(r.err, /^error: /, argv.join(" "));
       assert.notMatch(r.err, /\n\s+at /, "no stack trace");
     }

@@ -89,16 +89,16 @@ describe("cli ingest", () => {
   });
 
   it("refuses bad arguments readably", async () => {
-    for (const argv of [
-      ["ingest", "--symbols", "BTC"],
-      ["ingest", "--from", "2023-01-01"],
-      ["ingest", "--symbols", "BTC", "--from", "2023-01-01", "--timeframe", "2w"],
-      ["ingest", "--symbols", "BTC", "--from", "2023-01-01", "--source", "nosuchexchange"],
-      ["ingest", "--symbols", "BTC", "--from", "2023-01-01", "--store", "redis://x"],
-      ["backtest", "--store", store, "--venue", "binance"],
-    ]) {
+    for (const [code, ...argv] of [
+      [2, "ingest", "--symbols", "BTC"],
+      [2, "ingest", "--from", "2023-01-01"],
+      [2, "ingest", "--symbols", "BTC", "--from", "2023-01-01", "--timeframe", "2w"],
+      [2, "ingest", "--symbols", "BTC", "--from", "2023-01-01", "--source", "nosuchexchange"],
+      [2, "ingest", "--symbols", "BTC", "--from", "2023-01-01", "--store", "redis://x"],
+      [2, "backtest", "--store", store, "--venue", "binance"],
+    ] as const) {
       const r = await cli(...argv);
-      assert.equal(r.code, 2, `${argv.join(" ")}: ${r.err}`);
+      assert.equal(r.code, code, `${argv.join(" ")}: ${r.err}`);
       assert.match(r.err, /^error: /);
       assert.notMatch(r.err, /\n\s+at /);
     }

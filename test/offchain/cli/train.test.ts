@@ -80,16 +80,16 @@ describe("cli train", () => {
     const file = join(artefact, "model.json");
     const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
     writeFileSync(file, JSON.stringify({ ...json, hyperParameters: { tampered: true } }));
-    for (const argv of [
-      ["backtest", "--model", artefact, "--symbols", "BTC,ETH"],
-      ["backtest", "--model", join(dir, "missing"), "--symbols", "BTC,ETH"],
-      ["train"],
-      ["train", "--model", "svm"],
-      ["train", "--model", "lstm", "--train-window", "ten"],
-      ["train", "--model", "lstm", "--symbols", "BTC", "--from", "2023-12-01"],
-    ]) {
+    for (const [code, ...argv] of [
+      [3, "backtest", "--model", artefact, "--symbols", "BTC,ETH"],
+      [3, "backtest", "--model", join(dir, "missing"), "--symbols", "BTC,ETH"],
+      [2, "train"],
+      [2, "train", "--model", "svm"],
+      [2, "train", "--model", "lstm", "--train-window", "ten"],
+      [3, "train", "--model", "lstm", "--symbols", "BTC", "--from", "2023-12-01"], // too few bars
+    ] as const) {
       const res = await cli(...argv);
-      assert.equal(res.code, 2, `${argv.join(" ")}: ${res.err}`);
+      assert.equal(res.code, code, `${argv.join(" ")}: ${res.err}`);
       assert.match(res.err, /^error: /);
       assert.notMatch(res.err, /\n\s+at /);
     }
