@@ -70,6 +70,7 @@ import { executionLimits } from "../offchain/execution/ExecutionLimits.js";
 import { RiskPolicyKillLevel } from "../offchain/execution/KillLevelSource.js";
 import { LedgerSignalSource } from "../offchain/execution/LedgerSignalSource.js";
 import type { ExecutionReportSink, NavReportSink } from "../offchain/execution/ReportSinks.js";
+import { reconciliationSummary } from "../offchain/execution/Reconciliation.js";
 import { VenueCredentials } from "../offchain/execution/VenueCredentials.js";
 import { proposalAuthDomain } from "../offchain/protocol/proposalAuth.js";
 import { ProposalSigner, type ProposalTarget } from "../offchain/protocol/ProposalSigner.js";
@@ -918,6 +919,7 @@ async function main(): Promise<void> {
       `resumed after ${state.daysDone} trading days at ${new Date(state.nextDayMs - DAY).toISOString().slice(0, 10)}${state.current ? " (that day was under way: what reached the chain is not redone)" : ""}`,
     );
   let day = 0;
+  let lastRecShown: number | undefined;
   replaying = true;
   for (
     let t = state.nextDayMs;
@@ -946,6 +948,12 @@ async function main(): Promise<void> {
         );
       for (const x of r.refusals) line("refused", JSON.stringify(x));
       if (r.complete) break;
+    }
+    // Venue vs books: a divergence, held-back reports or unread trades are shown, never only logged.
+    const rec = engine.engine.lastReconciliation;
+    if (rec && !rec.ok && rec.at !== lastRecShown) {
+      lastRecShown = rec.at;
+      line("reconcile", reconciliationSummary(rec));
     }
     if (state.daysDone > 0 && state.daysDone % epochDays === 0) await settleEpoch();
     state.nextDayMs = t + DAY;

@@ -4,6 +4,7 @@ import { backoffDelay } from "../data/withRetry.js";
 import type { AccountState, OrderRequest } from "../engine/ExecutionVenue.js";
 import type { CcxtExchangeLike, CcxtOrderLike, CcxtTradeLike } from "./CcxtExchangeLike.js";
 import { venueTradeOf } from "./ccxtTrades.js";
+import { requireClientOrderId } from "./clientOrderId.js";
 import { custodyTotalsFromLedger } from "./custodyLedger.js";
 import { classifyVenueError, ExecutionError, OrderNotFoundError, VenueRateLimitedError } from "./errors.js";
 import type {
@@ -193,6 +194,8 @@ export class CcxtVenue implements TradingVenue {
   }
 
   async placeOrder(order: OrderRequest): Promise<VenueOrder> {
+    // The one place orders leave for the venue: never without a client order id.
+    requireClientOrderId(order, this.name);
     const placed = await this.call(
       "createOrder",
       () =>
@@ -321,6 +324,7 @@ export class CcxtVenue implements TradingVenue {
       price: o.price ?? sent?.limitPrice,
       status: STATUS[o.status ?? "open"] ?? "open",
       timestamp: o.timestamp ?? this.venueNow(),
+      ...(o.filled === undefined || o.filled === null ? { filledUnknown: true } : {}),
     };
   }
 

@@ -12,6 +12,7 @@ import type { AssetList } from "./AssetList.js";
 import { clientOrderId, orderRef } from "./clientOrderId.js";
 import {
   ExecutionError,
+  MissingClientOrderIdError,
   OrderOutcomeUnknownError,
   OrderRejectedError,
   RetryableVenueError,
@@ -21,9 +22,12 @@ import type { ExecutionLimits, LegRefusal } from "./ExecutionLimits.js";
 import type { KillLevelSource } from "./KillLevelSource.js";
 import type { RecordedFills } from "./LedgerFillIndex.js";
 import type { OrderStore, StoredOrder } from "./OrderStore.js";
+import { TERMINAL } from "./OrderStore.js";
+import type { Divergence, ReconciliationReport, RepairedFill } from "./Reconciliation.js";
+import { reconciliationSummary } from "./Reconciliation.js";
 import type { ExecutionReportSink, NavReportSink } from "./ReportSinks.js";
 import type { AcceptedSignal, SignalSource } from "./SignalSource.js";
-import type { MarketRules, TradingVenue, VenueOrder } from "./TradingVenue.js";
+import type { MarketRules, TradingVenue, VenueOrder, VenueTrade } from "./TradingVenue.js";
 
 export interface ExecutionEngineOptions {
   readonly venue: TradingVenue;
@@ -55,6 +59,17 @@ export interface ExecutionEngineOptions {
   readonly navDecimals?: number;
   /** The vault NAV reports settle (they name it, so no other vault accepts them); needed by `reportNav`. */
   readonly vault?: string;
+  /**
+   * Venue time (ms) between reconciliations of the venue against the books (default 5 min; 0 =
+   * every tick). `reconcile()` can also be called directly.
+   */
+  readonly reconcileEveryMs?: number;
+  /** How far back (venue ms) a reconciliation compares trades (default 24 h). */
+  readonly reconcileLookbackMs?: number;
+  /** Largest position / cash difference taken as rounding (defaults: market step or 1e-8; 0.01 quote). */
+  readonly reconcileTolerance?: { readonly quantity?: number; readonly cash?: number };
+  /** Every reconciliation report, for the operator (also logged; divergences as warnings). */
+  readonly onReconciliation?: (report: ReconciliationReport) => void;
   /** Structured log; receives no secrets. */
   readonly log?: (event: string, detail: Record<string, unknown>) => void;
 }
@@ -75,6 +90,17 @@ export interface CycleResult {
 
 const EPS = 1e-12;
 
+/** Store cursor holding the books' opening balance. */
+const BASELINE = "books-opening";
+
+/** Venue balances less every recorded fill and custody transfer at the time it was taken. */
+interface Opening {
+  readonly at: number;
+  readonly cash: number;
+  readonly positions: Record<string, number>;
+  readonly fills: number;
+}
+
 /**
  * Accepted signals → orders → fills → execution reports, the same in paper, live and shadow (only
  * the venue differs). Each cycle: reconcile what the store does not know the outcome of, cancel
@@ -88,6 +114,8 @@ export class ExecutionEngine {
   private started = false;
   private resyncNeeded = true;
   private lastSignal: AcceptedSignal | null = null;
+  private lastReconciledAt: number | null = null;
+  private lastReport: ReconciliationReport | null = null;
 
   constructor(private readonly o: ExecutionEngineOptions) {}
 
@@ -102,6 +130,14 @@ export class ExecutionEngine {
     this.rules = await this.o.venue.loadMarkets();
     this.started = true;
     await this.resync();
+    // A fresh store: the venue as it stands is where the books start.
+    if (this.o.store.allOrders().length === 0 && this.o.store.getCursor(BASELINE) === undefined)
+      await this.tryBaseline([]);
+  }
+
+  /** The latest reconciliation report (null before the first). */
+  get lastReconciliation(): ReconciliationReport | null {
+    return this.lastReport;
   }
 
   /** Marks the local view as suspect (WebSocket reconnect, heartbeat lost): resync next tick. */
@@ -113,6 +149,7 @@ export class ExecutionEngine {
   /** REST resync: orders by client order id, their fills, balances. */
   async resync(): Promise<void> {
     for (const order of this.o.store.liveOrders()) await this.reconcileOrder(order);
+    await this.drainReconcileQueue();
     await this.o.venue.refreshAccount();
     this.resyncNeeded = false;
     this.log("resynced", { live: this.o.store.liveOrders().length });
@@ -146,6 +183,10 @@ export class ExecutionEngine {
       const level = await this.o.killLevel.current();
       if (level >= KillLevel.ReduceOnly) result = await this.executeSignal(this.lastSignal);
     }
+    await this.drainReconcileQueue();
+    const now = this.venueNow();
+    if (this.lastReconciledAt === null || now - this.lastReconciledAt >= (this.o.reconcileEveryMs ?? 300_000))
+      await this.reconcile();
     await this.reportFills();
     return result;
   }
@@ -273,7 +314,13 @@ export class ExecutionEngine {
       bySignal.set(f.signalSequence, list);
     }
     const sent: Execution[] = [];
+    const gate = this.reportGate();
     for (const [sequence, fills] of bySignal) {
+      if (gate !== null && sequence > gate) {
+        // An earlier signal's trades are not all read: the ledger must see its fills first.
+        this.log("report-held-back", { sequence, fills: fills.length, waitingFor: gate });
+        continue;
+      }
       const entries = reportEntries(fills);
       let onChain: ReadonlySet<string> = new Set();
       if (this.o.recordedFills) {
@@ -318,10 +365,228 @@ export class ExecutionEngine {
     return sent;
   }
 
+  /**
+   * The oldest signal with a finished order whose trades are not all read (null: none). Fills of
+   * later signals wait, so the ledger never sees a later sell before the buy it reduces.
+   */
+  private reportGate(): number | null {
+    let gate: number | null = null;
+    for (const q of this.o.store.reconcileQueue())
+      if (TERMINAL.has(q.status) && (gate === null || q.signalSequence < gate)) gate = q.signalSequence;
+    return gate;
+  }
+
   private nextReportBatch(): number {
     const batch = Number(this.o.store.getCursor("report-batch") ?? 0) + 1;
     this.o.store.setCursor("report-batch", String(batch));
     return batch;
+  }
+
+  /**
+   * The venue against the books: the reconcile queue read again, the venue's trades of the last
+   * `reconcileLookbackMs` matched to the recorded fills (a missing trade of one of our orders is
+   * recorded and then reported through the normal path; a trade of no order of ours is reported,
+   * never booked), and positions and cash compared with the opening balance plus every recorded
+   * fill and custody transfer. Returns the report, logs it (`reconciliation`, and one
+   * `reconciliation-divergence` per divergence) and hands it to `onReconciliation`. Never throws
+   * for a venue that cannot answer: the failed reads are in `errors` and `ok` is false.
+   */
+  async reconcile(): Promise<ReconciliationReport> {
+    if (!this.started) await this.start();
+    const at = this.venueNow();
+    this.lastReconciledAt = at;
+    const errors: string[] = [];
+    const divergences: Divergence[] = [];
+    const repaired: RepairedFill[] = [];
+    const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+    const reconcilable = this.o.venue.reconcilable !== false;
+    if (reconcilable) {
+      const from = at - (this.o.reconcileLookbackMs ?? 86_400_000);
+      const unsettled = new Set(
+        this.o.store
+          .liveOrders()
+          .filter((o) => o.venueOrderId === null)
+          .map((o) => o.symbol),
+      );
+      const unattributed = new Map<string, number>();
+      for (const symbol of this.o.assets.symbols) {
+        let trades: VenueTrade[];
+        try {
+          trades = await this.o.venue.fetchMyTrades(symbol, from);
+        } catch (e) {
+          errors.push(`${symbol} trades: ${message(e)}`);
+          continue;
+        }
+        const listed = new Set<string>();
+        for (const t of trades) {
+          listed.add(t.id);
+          if (this.o.store.hasFill(t.id)) continue;
+          const order =
+            (t.orderId !== "" ? this.o.store.orderByVenueId(t.orderId) : undefined) ??
+            (t.clientOrderId !== undefined ? this.o.store.order(t.clientOrderId) : undefined);
+          if (!order && unsettled.has(symbol)) {
+            // An order whose outcome is still unknown has no venue id yet: it may be this trade's.
+            unattributed.set(symbol, (unattributed.get(symbol) ?? 0) + 1);
+            continue;
+          }
+          if (!order) {
+            divergences.push({
+              kind: "foreign-trade",
+              symbol,
+              tradeId: t.id,
+              venue: t.amount,
+              message: `${symbol}: venue trade ${t.id} (order ${t.orderId}, ${t.side} ${t.amount} @ ${t.price}) belongs to no order of ours`,
+            });
+            continue;
+          }
+          this.recordTrade(order, t);
+          repaired.push({
+            tradeId: t.id,
+            clientOrderId: order.clientOrderId,
+            symbol,
+            side: t.side,
+            amount: t.amount,
+            price: t.price,
+          });
+        }
+        const last = trades.at(-1)?.timestamp;
+        if (last !== undefined)
+          for (const f of this.o.store.fillsBetween(symbol, from, last))
+            if (!listed.has(f.tradeId))
+              divergences.push({
+                kind: "fill-not-at-venue",
+                symbol,
+                tradeId: f.tradeId,
+                clientOrderId: f.clientOrderId,
+                books: f.amount,
+                message: `${symbol}: fill ${f.tradeId} of ${f.clientOrderId} is not in the venue's trade list`,
+              });
+      }
+      for (const [symbol, n] of unattributed)
+        errors.push(`${symbol}: ${n} venue trades not yet attributed (an order's outcome is still unknown)`);
+      if (repaired.length > 0) this.log("fills-repaired", { fills: repaired });
+    }
+    // Every queued order read again (the repaired ones may now be complete).
+    await this.drainReconcileQueue();
+    const queue = this.o.store.reconcileQueue();
+    for (const q of queue)
+      if (TERMINAL.has(q.status))
+        divergences.push({
+          kind: "trades-incomplete",
+          symbol: q.symbol,
+          clientOrderId: q.clientOrderId,
+          venue: q.filled,
+          books: q.recordedFilled,
+          message: `${q.clientOrderId} (${q.status}, ${q.symbol}): trades not fully read, venue filled ${q.filled}, recorded ${q.recordedFilled}${q.lastError ? ` (${q.lastError})` : ""}`,
+        });
+    const positions: { symbol: string; venue: number; books: number }[] = [];
+    let cash: { venue: number; books: number } | null = null;
+    if (reconcilable) {
+      try {
+        const account = await this.o.venue.refreshAccount();
+        const custody = await this.o.venue.fetchCustodyTotals();
+        const opening = this.baseline() ?? (await this.tryBaseline(queue));
+        if (!opening)
+          errors.push("no opening balance yet: it is taken once no finished order has trades left to read");
+        else {
+          const effects = this.o.store.fillEffects();
+          for (const symbol of this.o.assets.symbols) {
+            const venue = account.positions[symbol] ?? 0;
+            const books = (opening.positions[symbol] ?? 0) + (effects.positions[symbol] ?? 0);
+            positions.push({ symbol, venue, books });
+            const tol = this.o.reconcileTolerance?.quantity ?? this.quantityTolerance(symbol);
+            if (Math.abs(venue - books) > tol)
+              divergences.push({
+                kind: "position",
+                symbol,
+                venue,
+                books,
+                message: `${symbol}: venue holds ${venue}, the books ${books} (difference ${venue - books})`,
+              });
+          }
+          const books = opening.cash + effects.cash + custody.credited - custody.debited;
+          cash = { venue: account.cash, books };
+          if (Math.abs(account.cash - books) > (this.o.reconcileTolerance?.cash ?? 0.01))
+            divergences.push({
+              kind: "cash",
+              venue: account.cash,
+              books,
+              message: `cash: venue holds ${account.cash}, the books ${books} (difference ${account.cash - books})`,
+            });
+        }
+      } catch (e) {
+        errors.push(`balances: ${message(e)}`);
+      }
+    }
+    const gate = this.reportGate();
+    const held = new Map<number, number>();
+    if (gate !== null)
+      for (const f of this.o.store.unreportedFills())
+        if (f.signalSequence > gate) held.set(f.signalSequence, (held.get(f.signalSequence) ?? 0) + 1);
+    const report: ReconciliationReport = {
+      at,
+      ok: divergences.length === 0 && errors.length === 0 && held.size === 0,
+      queue,
+      heldBack: [...held].map(([signalSequence, fills]) => ({ signalSequence, fills })),
+      repaired,
+      positions,
+      cash,
+      divergences,
+      errors,
+    };
+    this.lastReport = report;
+    this.log("reconciliation", {
+      ok: report.ok,
+      summary: reconciliationSummary(report),
+      queued: queue.length,
+      repaired: repaired.length,
+      divergences: divergences.length,
+      errors,
+    });
+    for (const d of divergences) this.log("reconciliation-divergence", { ...d });
+    this.o.onReconciliation?.(report);
+    return report;
+  }
+
+  /** The books' opening balance (venue balances less the fills recorded when it was taken). */
+  private baseline(): Opening | undefined {
+    const raw = this.o.store.getCursor(BASELINE);
+    return raw === undefined ? undefined : (JSON.parse(raw) as Opening);
+  }
+
+  /**
+   * Takes the opening balance when no finished order has trades left to read (otherwise the
+   * unread fills would be absorbed into it): venue balances less every recorded fill and transfer.
+   */
+  private async tryBaseline(queue: readonly { status: string }[]): Promise<Opening | undefined> {
+    if (this.o.venue.reconcilable === false) return undefined;
+    if (queue.some((q) => TERMINAL.has(q.status as StoredOrder["status"]))) return undefined;
+    if (this.o.store.liveOrders().length > 0) return undefined;
+    try {
+      const account = await this.o.venue.refreshAccount();
+      const custody = await this.o.venue.fetchCustodyTotals();
+      const effects = this.o.store.fillEffects();
+      const positions: Record<string, number> = {};
+      for (const s of this.o.assets.symbols)
+        positions[s] = (account.positions[s] ?? 0) - (effects.positions[s] ?? 0);
+      const opening: Opening = {
+        at: this.venueNow(),
+        cash: account.cash - effects.cash - (custody.credited - custody.debited),
+        positions,
+        fills: effects.fills,
+      };
+      this.o.store.setCursor(BASELINE, JSON.stringify(opening));
+      this.log("books-opened", { ...opening });
+      return opening;
+    } catch (e) {
+      this.log("books-open-deferred", { error: e instanceof Error ? e.message : String(e) });
+      return undefined;
+    }
+  }
+
+  /** Largest quantity difference taken as rounding: the market step, at least 1e-8. */
+  private quantityTolerance(symbol: string): number {
+    return Math.max(this.rules.get(symbol)?.amountStep ?? 0, 1e-8);
   }
 
   /** Epoch end: venue equity (balances marked at the venue's last prices) → NAV payload. */
@@ -385,10 +650,9 @@ export class ExecutionEngine {
       side: request.side,
       quantity: request.quantity,
     });
+    let placed: VenueOrder;
     try {
-      const placed = await this.o.venue.placeOrder(request);
-      this.applyVenueOrder(id, placed);
-      await this.collectFills(this.o.store.order(id)!);
+      placed = await this.o.venue.placeOrder(request);
     } catch (e) {
       if (e instanceof OrderOutcomeUnknownError) {
         this.o.store.updateOrder(id, { status: "unknown", note: e.message });
@@ -396,10 +660,12 @@ export class ExecutionEngine {
         await this.tryReconcile(this.o.store.order(id)!);
       } else if (e instanceof OrderRejectedError) {
         this.o.store.updateOrder(id, { status: "rejected", note: e.message });
+        this.o.store.dequeue(id);
         this.log("order-rejected", { clientOrderId: id, error: e.message });
-      } else if (e instanceof RetryableVenueError) {
-        // Refused before the venue acted (still rate limited after retries): never placed.
+      } else if (e instanceof RetryableVenueError || e instanceof MissingClientOrderIdError) {
+        // Refused before the venue acted (still rate limited after retries, or no id: never sent).
         this.o.store.updateOrder(id, { status: "not-placed", note: e.message });
+        this.o.store.dequeue(id);
         throw e;
       } else {
         // Anything else after the send may or may not have placed it: find out, never assume.
@@ -407,7 +673,11 @@ export class ExecutionEngine {
         await this.tryReconcile(this.o.store.order(id)!);
         throw e;
       }
+      return this.o.store.order(id)!;
     }
+    // Placed: whatever happens to the trade read now, the order stays placed and on the queue.
+    this.applyVenueOrder(id, placed);
+    await this.readTrades(this.o.store.order(id)!, placed);
     return this.o.store.order(id)!;
   }
 
@@ -438,18 +708,87 @@ export class ExecutionEngine {
         status: "not-placed",
         note: "venue has no such order",
       });
+      this.o.store.dequeue(order.clientOrderId);
       this.log("order-not-placed", { clientOrderId: order.clientOrderId });
       return;
     }
     this.applyVenueOrder(order.clientOrderId, found);
-    await this.collectFills(this.o.store.order(order.clientOrderId)!);
+    await this.readTrades(this.o.store.order(order.clientOrderId)!, found);
+  }
+
+  /**
+   * Records the order's trades; takes it off the reconcile queue once the venue shows it finished
+   * and the recorded trades add up to what the venue says it filled. A failed or short read never
+   * throws: the order stays queued (durably, with why) and is read again each tick.
+   */
+  private async readTrades(order: StoredOrder, venue: VenueOrder): Promise<void> {
+    const id = order.clientOrderId;
+    try {
+      await this.collectFills(order);
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      this.o.store.noteReconcileFailure(id, `trade read failed: ${error}`);
+      this.log("trades-unread", { clientOrderId: id, error });
+      return;
+    }
+    if (venue.status === "open") return; // still working: read again as it fills
+    if (this.o.venue.reconcilable === false) {
+      this.o.store.dequeue(id); // shadow: no venue trades exist to read
+      return;
+    }
+    if (venue.filledUnknown) return; // the answer did not say what filled: an order read settles it
+    const recorded = this.o.store.fillsOf(id).reduce((a, f) => a + f.amount, 0);
+    if (recorded + this.quantityTolerance(order.symbol) >= venue.filled) {
+      if (this.o.store.isQueued(id)) {
+        this.o.store.dequeue(id);
+        this.log("trades-complete", { clientOrderId: id, filled: venue.filled, recorded });
+      }
+      return;
+    }
+    const error = `venue says filled ${venue.filled}, trades recorded ${recorded}`;
+    this.o.store.noteReconcileFailure(id, `trades incomplete: ${error}`);
+    this.log("trades-incomplete", { clientOrderId: id, filled: venue.filled, recorded });
+  }
+
+  /**
+   * Every finished order still on the queue: its state (by client order id) and trades read again.
+   * Live orders are reconciled by the cycle itself. Failures are noted on the queue, never thrown.
+   */
+  private async drainReconcileQueue(): Promise<void> {
+    for (const q of this.o.store.reconcileQueue()) {
+      if (!TERMINAL.has(q.status)) continue;
+      if (q.status === "rejected" || (q.status === "not-placed" && q.venueOrderId === null)) {
+        this.o.store.dequeue(q.clientOrderId); // never at the venue: nothing to read
+        continue;
+      }
+      const order = this.o.store.order(q.clientOrderId)!;
+      try {
+        const found = await this.o.venue.findOrder(order.symbol, order.clientOrderId);
+        if (!found) {
+          // The venue gave it an id once and now does not know it: say so, keep it.
+          this.o.store.noteReconcileFailure(
+            q.clientOrderId,
+            `venue no longer lists order ${q.venueOrderId ?? "?"}`,
+          );
+          this.log("order-vanished", { clientOrderId: q.clientOrderId, venueOrderId: q.venueOrderId });
+          continue;
+        }
+        this.applyVenueOrder(order.clientOrderId, found);
+        await this.readTrades(this.o.store.order(order.clientOrderId)!, found);
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        this.o.store.noteReconcileFailure(q.clientOrderId, `order read failed: ${error}`);
+        this.log("reconcile-deferred", { clientOrderId: q.clientOrderId, error });
+      }
+    }
   }
 
   private applyVenueOrder(id: string, v: VenueOrder): void {
     this.o.store.updateOrder(id, {
       status: v.status === "expired" ? "canceled" : v.status,
       venueOrderId: v.id,
-      filled: v.filled,
+      // An answer that did not say what filled must not erase what an order read said.
+      ...(v.filledUnknown ? {} : { filled: v.filled }),
     });
   }
 
@@ -459,25 +798,31 @@ export class ExecutionEngine {
     const trades = await this.o.venue.fetchMyTrades(order.symbol, order.createdAt - 60_000);
     for (const t of trades) {
       if (t.orderId !== order.venueOrderId && t.clientOrderId !== order.clientOrderId) continue;
-      const fresh = this.o.store.recordFill({
-        tradeId: t.id,
-        clientOrderId: order.clientOrderId,
-        signalSequence: order.signalSequence,
-        asset: order.leg,
-        symbol: order.symbol,
-        side: t.side,
-        amount: t.amount,
-        price: t.price,
-        fee: t.fee,
-        timestamp: t.timestamp,
-      });
-      if (fresh) this.log("fill", { clientOrderId: order.clientOrderId, amount: t.amount, price: t.price });
+      this.recordTrade(order, t);
     }
     // Position = sum of fills: a venue answer without `filled` (WEEX's POST reply) is corrected here.
     const sum = this.o.store.fillsOf(order.clientOrderId).reduce((a, f) => a + f.amount, 0);
     const current = this.o.store.order(order.clientOrderId)!;
     if (sum > current.filled)
       this.o.store.updateOrder(order.clientOrderId, { status: current.status, filled: sum });
+  }
+
+  /** Records one venue trade of `order` as a fill, once (keyed by venue trade id). */
+  private recordTrade(order: StoredOrder, t: VenueTrade): void {
+    const fresh = this.o.store.recordFill({
+      tradeId: t.id,
+      clientOrderId: order.clientOrderId,
+      signalSequence: order.signalSequence,
+      asset: order.leg,
+      symbol: order.symbol,
+      side: t.side,
+      amount: t.amount,
+      price: t.price,
+      fee: t.fee,
+      feeBase: t.feeBase ?? 0,
+      timestamp: t.timestamp,
+    });
+    if (fresh) this.log("fill", { clientOrderId: order.clientOrderId, amount: t.amount, price: t.price });
   }
 
   /** Cancels resting limit orders that went stale, or that grow a position the kill level forbids. */

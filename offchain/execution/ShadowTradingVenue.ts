@@ -1,4 +1,5 @@
 import type { AccountState, OrderRequest } from "../engine/ExecutionVenue.js";
+import { requireClientOrderId } from "./clientOrderId.js";
 import type { OrderStore } from "./OrderStore.js";
 import type {
   CustodyTotals,
@@ -19,6 +20,8 @@ import type {
  */
 export class ShadowTradingVenue implements TradingVenue {
   readonly name: string;
+  /** Shadow orders leave no venue trades and move a virtual account: nothing to reconcile. */
+  readonly reconcilable = false;
   private state: { cash: number; positions: Record<string, number> };
 
   constructor(
@@ -55,6 +58,7 @@ export class ShadowTradingVenue implements TradingVenue {
   }
 
   async placeOrder(order: OrderRequest): Promise<VenueOrder> {
+    requireClientOrderId(order, this.name);
     const book = await this.market.fetchOrderBook(order.symbol);
     const { filled, average } = walkBook(order.side === "buy" ? book.asks : book.bids, order);
     this.store.recordShadowFill({

@@ -27,6 +27,11 @@ export interface VenueOrder {
   readonly status: VenueOrderStatus;
   /** Venue time (ms) the order was created. */
   readonly timestamp: number;
+  /**
+   * The answer did not say how much filled (`filled` is then a guess, 0): it cannot settle the
+   * order's trades; a later order read must.
+   */
+  readonly filledUnknown?: boolean;
 }
 
 /** One execution (trade) of one of our orders, as the venue reports it. */
@@ -41,6 +46,8 @@ export interface VenueTrade {
   readonly price: number;
   /** In quote currency. */
   readonly fee: number;
+  /** Part of the fee taken in the base coin, in base units (0 or absent when charged in quote). */
+  readonly feeBase?: number;
   /** Venue time, ms. */
   readonly timestamp: number;
 }
@@ -65,6 +72,11 @@ export interface OrderBookSnapshot {
  * Backtests keep using `SimulatedVenue` through the plain `ExecutionVenue`.
  */
 export interface TradingVenue extends ExecutionVenue {
+  /**
+   * False for a venue whose orders leave no trades to read and whose balances are not the books'
+   * (shadow mode): its orders settle when finished and the books are not reconciled against it.
+   */
+  readonly reconcilable?: boolean;
   /** The venue's clock (ms); also updates the offset used for signed requests. */
   fetchTime(): Promise<number>;
   loadMarkets(): Promise<ReadonlyMap<string, MarketRules>>;
@@ -73,7 +85,10 @@ export interface TradingVenue extends ExecutionVenue {
   /** Last traded prices. */
   fetchPrices(symbols: readonly string[]): Promise<Record<string, number>>;
   fetchOrderBook(symbol: string): Promise<OrderBookSnapshot>;
-  /** Sends one order. Throws `OrderOutcomeUnknownError` when it cannot tell whether it was placed. */
+  /**
+   * Sends one order. Throws `MissingClientOrderIdError` (before anything is sent) when the order has
+   * no valid client order id, and `OrderOutcomeUnknownError` when it cannot tell whether it was placed.
+   */
   placeOrder(order: OrderRequest): Promise<VenueOrder>;
   /** The order with this client order id, or null when the venue has never seen it. */
   findOrder(symbol: string, clientOrderId: string): Promise<VenueOrder | null>;

@@ -19,6 +19,7 @@ export function venueTradeOf(
   const fee = t.fee?.cost ?? 0;
   const info = (t.info ?? {}) as Record<string, unknown>;
   const cid = info["clientOrderId"];
+  const inBase = t.fee?.currency !== undefined && t.fee.currency === base;
   return {
     id: String(t.id ?? `${t.order}-${t.timestamp}`),
     orderId: String(t.order ?? ""),
@@ -27,7 +28,8 @@ export function venueTradeOf(
     side: t.side === "sell" ? "sell" : "buy",
     amount: t.amount ?? 0,
     price,
-    fee: Math.abs(t.fee?.currency !== undefined && t.fee.currency === base ? fee * price : fee),
+    fee: Math.abs(inBase ? fee * price : fee),
+    feeBase: inBase ? Math.abs(fee) : 0,
     timestamp: t.timestamp ?? fallbackTimestamp,
   };
 }

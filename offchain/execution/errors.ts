@@ -65,6 +65,15 @@ export class OrderRejectedError extends ExecutionError {
   override readonly name: string = "OrderRejectedError";
 }
 
+/**
+ * An order about to be sent has no valid client order id (1-40 letters/digits). Thrown before
+ * anything reaches the venue: without the id an unknown outcome cannot be reconciled and a replayed
+ * request could book the order twice. A bug in the caller, never retried.
+ */
+export class MissingClientOrderIdError extends ExecutionError {
+  override readonly name: string = "MissingClientOrderIdError";
+}
+
 /** The venue does not know the order (by id or client order id). */
 export class OrderNotFoundError extends ExecutionError {
   override readonly name: string = "OrderNotFoundError";

@@ -42,6 +42,14 @@ export const authError = (code: number, msg: string): WeexApiError => new WeexAp
 export const timestampExpired = (detail: string): WeexApiError =>
   new WeexApiError(400, -1046, `Request timestamp expired. ${detail}`);
 
+/**
+ * A replayed signed request (same key, timestamp and signature as one already processed). WEEX
+ * documents no code for it; -1047 API_AUTH_ERROR is its signature failure, which ccxt maps to
+ * AuthenticationError: a client that sees it must reconcile, never assume the first one failed.
+ */
+export const replayedRequest = (): WeexApiError =>
+  authError(-1047, "API authentication failed: replayed request (this signature was already used).");
+
 export const invalidContentType = (): WeexApiError =>
   new WeexApiError(400, -1045, "Invalid Content-Type, please use application/json.");
 

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import type { SimAccount } from "./SimAccount.js";
-import { authError, invalidContentType, timestampExpired } from "./WeexApiError.js";
+import { authError, invalidContentType, replayedRequest, timestampExpired } from "./WeexApiError.js";
 
 export interface SignedRequest {
   readonly method: string;
@@ -15,10 +15,13 @@ export interface SignedRequest {
  * WEEX's private-API check, the inverse of ccxt's `weex.sign`: ACCESS-SIGN must equal
  * base64(HMAC-SHA256(secret, ACCESS-TIMESTAMP + METHOD + "/path?query" + body)), ACCESS-TIMESTAMP
  * (ms) must lie within `recvWindowMs` of the server's wall clock, and the key and passphrase must
- * belong to one account. Each failure answers the code WEEX documents for it.
+ * belong to one account. Each failure answers the code WEEX documents for it. A state-changing
+ * request is accepted once per signature (`claim`): a replay inside the window is refused.
  */
 export class WeexAuthenticator {
   private readonly byKey = new Map<string, SimAccount>();
+  /** Signatures of processed state-changing requests → wall time (ms) they stop being valid. */
+  private readonly used = new Map<string, number>();
 
   constructor(
     private readonly wallClock: () => number,
@@ -40,6 +43,24 @@ export class WeexAuthenticator {
   /** The account the request is signed for; throws `WeexApiError` otherwise. */
   verify(req: SignedRequest): SimAccount {
     return this.check(req.headers, req.method, (ts) => ts + req.method + req.rawUrl + req.body);
+  }
+
+  /**
+   * Refuses (-1047) a state-changing request whose exact signature was already processed: a signed
+   * request copied off the wire and sent again inside the timestamp window would otherwise place a
+   * second order (an order without a client order id has nothing else that tells them apart). Call
+   * after `verify`, once the request is admitted for processing; a signature is remembered until its
+   * timestamp leaves the window, after which `verify` refuses it anyway. Reads (GET) are not
+   * claimed: repeating one changes nothing.
+   */
+  claim(req: SignedRequest): void {
+    if (req.method === "GET") return;
+    const now = this.wallClock();
+    for (const [k, until] of this.used) if (until < now) this.used.delete(k);
+    const key = `${header(req.headers, "access-key") ?? ""}:${header(req.headers, "access-timestamp") ?? ""}:${header(req.headers, "access-sign") ?? ""}`;
+    if (this.used.has(key)) throw replayedRequest();
+    const ts = Number(header(req.headers, "access-timestamp"));
+    this.used.set(key, (Number.isFinite(ts) ? ts : now) + this.recvWindowMs);
   }
 
   /** Checks cheapest first; `signed` builds the text the signature covers from the timestamp. */

@@ -388,6 +388,8 @@ export class WeexSimulator {
         this.privateWs.flush();
         return;
       }
+      // admitted for processing: the same signed state-changing request is not processed twice
+      if (route.signed) this.auth.claim({ method, rawUrl, headers: req.headers, body });
       payload = route.handler({
         method,
         path: url.pathname,
