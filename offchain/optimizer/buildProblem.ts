@@ -1,4 +1,4 @@
-import { DegenerateReturnsError, InfeasibleProblemError, OptimizerInputError } from "./errors.js";
+import { InfeasibleProblemError, OptimizerInputError } from "./errors.js";
 import { shrinkCovariance } from "./shrinkCovariance.js";
 import type { IndexGroup, PortfolioMode, SelectionProblem } from "./types.js";
 
@@ -60,7 +60,8 @@ const CONSTANT_RETURNS_RATIO = 1e-9;
  * An asset whose returns are constant over the history (no trading, filled gaps, a stale feed)
  * has no measured risk, which is not the same as no risk: it gets the largest variance among the
  * other assets and zero correlation, and a line in `warnings` says so. If every asset is constant
- * there is no risk information at all and DegenerateReturnsError is thrown.
+ * there is no risk information at all: the risk term stays zero (it could not rank the assets
+ * anyway) and a warning says the choice follows the scores alone.
  *
  * @example
  * const p = buildProblem({ assets: ["BTC", "ETH", "SOL"], scores: [0.4, -0.1, 0.2], returns, k: 2 });
@@ -110,10 +111,14 @@ export function buildProblem(input: PortfolioInput): PortfolioProblem {
   };
   const constant: number[] = [];
   for (let i = 0; i < n; i++) if (isConstant(i)) constant.push(i);
-  if (constant.length === n)
-    throw new DegenerateReturnsError(
-      `every asset's returns have zero variance over ${returns.length} periods: there is no risk to trade off; pass a real price history`,
+  if (constant.length === n) {
+    // No asset moves: risk is unknown but equal for all, so it cannot rank them; say so.
+    warnings.push(
+      `no asset's returns vary over ${returns.length} periods (constant or missing history): ` +
+        `the risk term is zero and the choice follows the scores alone`,
     );
+    constant.length = 0;
+  }
   let maxVar = 0;
   for (let i = 0; i < n; i++) if (!constant.includes(i)) maxVar = Math.max(maxVar, cov[i * n + i]!);
   for (const i of constant) {

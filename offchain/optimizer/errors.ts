@@ -72,14 +72,6 @@ export class OptimizerConfigError extends OptimizerInputError {
 }
 
 /**
- * The returns history carries no risk information (every asset's returns are constant), so no
- * risk/return trade-off can be computed. Pass a longer or real history.
- */
-export class DegenerateReturnsError extends OptimizerInputError {
-  override readonly name: string = "DegenerateReturnsError";
-}
-
-/**
  * The feasibility search hit its node limit before finding a portfolio or proving there is none.
  * The problem is not declared infeasible: loosen overlapping group limits or shrink the universe.
  */

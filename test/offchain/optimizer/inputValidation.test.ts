@@ -86,9 +86,14 @@ describe("optimizer: inputs are never accepted silently", () => {
     expect(buildProblem({ ...input, returns: constant }).warnings.join("\n")).to.match(/A4/);
   });
 
-  it("refuses returns with no variance at all (no risk information)", () => {
+  it("flags returns with no variance at all (no risk information) instead of deciding silently", async () => {
     const flat = input.returns.map((row) => row.map(() => 0.001));
-    expect(() => buildProblem({ ...input, returns: flat })).to.throw(OptimizerInputError, /variance/);
+    expect(buildProblem({ ...input, returns: flat }).warnings.join("\n")).to.match(
+      /no asset's returns vary.*scores alone/,
+    );
+    const r = await optimizePortfolio({ ...input, returns: flat }, { solver: "exact" });
+    expect(r.assets).to.have.length(3);
+    expect(r.optimizer_meta.warnings.join("\n")).to.match(/no asset's returns vary/);
   });
 
   it("runVqe with shots: 0 at 17 qubits picks the most probable state without overflowing the stack", () => {
