@@ -21,6 +21,8 @@ import { solveExact } from "../offchain/optimizer/solveExact.js";
 import { solveGreedy } from "../offchain/optimizer/solveGreedy.js";
 import { closeStatevectorPool } from "../offchain/optimizer/StatevectorPool.js";
 import { decodeQubo } from "../offchain/optimizer/toQubo.js";
+import { nearlyEqual } from "../offchain/optimizer/nearlyEqual.js";
+import type { Tolerance } from "../offchain/optimizer/nearlyEqual.js";
 import { wilcoxonSignedRank } from "../offchain/optimizer/wilcoxonSignedRank.js";
 import { dataDir, loadDailyCloses } from "./loadDailyCloses.js";
 
@@ -249,8 +251,20 @@ for (const [name, byId] of results) {
 }
 summary.pooled = pooled;
 
+/**
+ * Paired values closer than this are ties, not wins. Ratios are (worst − cost)/(worst − best), so
+ * an absolute 1e-9 on a ratio is 1e-9 of the instance's feasible cost range: two solvers returning
+ * portfolios whose costs differ by rounding (~1e-18) tie. Probabilities and lifts get a relative
+ * tolerance only.
+ */
+const TOLERANCE: Record<"ratio" | "pOpt" | "expRatio" | "lift", Tolerance> = {
+  ratio: { absolute: 1e-9, relative: 1e-9 },
+  expRatio: { absolute: 1e-9, relative: 1e-9 },
+  pOpt: { relative: 1e-9 },
+  lift: { relative: 1e-9 },
+};
 const tests: Record<string, unknown> = {};
-/** Paired test over the instances (optionally of one size) where both methods ran. */
+/** Paired test over the instances (optionally of one size) where both methods ran; ties within TOLERANCE. */
 const compare = (
   label: string,
   a: string,
@@ -261,16 +275,24 @@ const compare = (
   const A = results.get(a)!;
   const B = results.get(b)!;
   const ids = [...A.keys()].filter((i) => B.has(i) && (n === undefined || sizeOf[i] === n));
-  const r = wilcoxonSignedRank(
-    ids.map((i) => A.get(i)![field]),
-    ids.map((i) => B.get(i)![field]),
-  );
-  tests[label] = { ...r, instances: ids.length };
+  const xs = ids.map((i) => A.get(i)![field]);
+  const ys = ids.map((i) => B.get(i)![field]);
+  const r = wilcoxonSignedRank(xs, ys, TOLERANCE[field]);
+  let firstLarger = 0;
+  let secondLarger = 0;
+  xs.forEach((x, j) => {
+    if (!Number.isFinite(x - ys[j]!) || nearlyEqual(x, ys[j]!, TOLERANCE[field])) return;
+    if (x > ys[j]!) firstLarger++;
+    else secondLarger++;
+  });
+  tests[label] = { ...r, instances: ids.length, firstLarger, secondLarger };
   console.log(
-    `${label.padEnd(62)} inst=${String(ids.length).padStart(3)} n≠0=${String(r.n).padStart(3)}  z=${r.z.toFixed(2).padStart(6)}  p=${r.p < 1e-6 ? "<1e-6" : r.p.toExponential(2)}`,
+    `${label.padEnd(62)} inst=${String(ids.length).padStart(3)} first>${String(firstLarger).padStart(3)} second>${String(secondLarger).padStart(3)} ties=${String(r.ties).padStart(3)}  z=${r.z.toFixed(2).padStart(6)}  p=${r.p < 1e-6 ? "<1e-6" : r.p.toExponential(2)}`,
   );
 };
-console.log("\nWilcoxon signed-rank (paired by instance; z > 0 means the first is larger)");
+console.log(
+  "\nWilcoxon signed-rank (paired by instance; z > 0 means the first is larger; pairs equal within the tolerance are ties)",
+);
 compare("ratio: QAOA xy-ring p=2 vs annealing (all n)", "qaoa-xy-ring-p2", "annealing", "ratio");
 compare("ratio: QAOA xy-ring p=2 vs greedy (all n)", "qaoa-xy-ring-p2", "greedy", "ratio");
 compare("ratio: annealing vs greedy (all n)", "annealing", "greedy", "ratio");

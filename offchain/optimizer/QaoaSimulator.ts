@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { compressDiagonal } from "./costDiagonal.js";
 import { OptimizerInputError } from "./errors.js";
+import { checkOneOf } from "./optionChecks.js";
 import {
   BLOCK_BITS,
   REDUCE_BITS,
@@ -23,6 +24,9 @@ export { binomial, popcount } from "./statevectorKernels.js";
  * construction and no amplitude is wasted on portfolios of the wrong size.
  */
 export type MixerKind = "x" | "xy-ring" | "xy-complete";
+
+/** Every mixer the simulator implements; any other name is refused (never run as "no mixer"). */
+export const MIXER_KINDS: readonly MixerKind[] = ["x", "xy-ring", "xy-complete"];
 
 /**
  * Smallest register the default thread count parallelises. On the idle 2-core benchmark machine two
@@ -81,6 +85,7 @@ export class QaoaSimulator {
       throw new OptimizerInputError(`diagonal length must be a power of two ≥ 2, got ${size}`);
     this.numQubits = n;
     this.size = size;
+    checkOneOf("mixer", options.mixer, MIXER_KINDS);
     this.mixer = options.mixer ?? "x";
     const xyQubits = this.mixer === "x" ? 0 : (options.xyQubits ?? n);
     const hammingWeight = options.hammingWeight ?? -1;
@@ -239,6 +244,7 @@ function threadCount(n: number, options: QaoaSimulatorOptions): number {
 
 /** Qubit pairs the XY mixer couples, in application order. */
 export function xyEdges(mixer: MixerKind, m: number): [number, number][] {
+  checkOneOf("mixer", mixer, MIXER_KINDS);
   const edges: [number, number][] = [];
   if (mixer === "xy-ring") {
     for (let i = 0; i + 1 < m; i++) edges.push([i, i + 1]);

@@ -46,12 +46,22 @@ export interface PortfolioProblem {
   readonly alpha: number;
   readonly beta: number;
   readonly selection: SelectionProblem;
+  /** What was repaired in the input (e.g. zero-variance assets given a variance floor), for the user. */
+  readonly warnings: readonly string[];
 }
+
+/** A column whose standard deviation is below this fraction of the largest one counts as constant. */
+const CONSTANT_RETURNS_RATIO = 1e-9;
 
 /**
  * Turns scores and a returns history into the selection problem: maximise
  * α·μ'ᵀw − β·wᵀΣ'w over equal weights w = x/k, i.e. minimise
  * cost(x) = −(α/k)·μ'ᵀx + (β/k²)·xᵀΣ'x, subject to budget, bounds and group limits.
+ * An asset whose returns are constant over the history (no trading, filled gaps, a stale feed)
+ * has no measured risk, which is not the same as no risk: it gets the largest variance among the
+ * other assets and zero correlation, and a line in `warnings` says so. If every asset is constant
+ * there is no risk information at all: the risk term stays zero (it could not rank the assets
+ * anyway) and a warning says the choice follows the scores alone.
  *
  * @example
  * const p = buildProblem({ assets: ["BTC", "ETH", "SOL"], scores: [0.4, -0.1, 0.2], returns, k: 2 });
@@ -87,6 +97,38 @@ export function buildProblem(input: PortfolioInput): PortfolioProblem {
     throw new OptimizerInputError(`returns has ${returns[0]!.length} columns but assets has ${n}`);
 
   const { covariance: cov, shrinkage } = shrinkCovariance(returns);
+  const warnings: string[] = [];
+  // Constant columns: exactly flat (up to rounding of the values themselves), or with a standard
+  // deviation negligible next to the most volatile asset's.
+  let maxSd = 0;
+  for (let i = 0; i < n; i++) maxSd = Math.max(maxSd, Math.sqrt(cov[i * n + i]!));
+  const isConstant = (i: number): boolean => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const row of returns) [lo, hi] = [Math.min(lo, row[i]!), Math.max(hi, row[i]!)];
+    const flat = hi - lo <= 1e-12 * Math.max(Math.abs(lo), Math.abs(hi));
+    return flat || !(Math.sqrt(cov[i * n + i]!) > CONSTANT_RETURNS_RATIO * maxSd);
+  };
+  const constant: number[] = [];
+  for (let i = 0; i < n; i++) if (isConstant(i)) constant.push(i);
+  if (constant.length === n) {
+    // No asset moves: risk is unknown but equal for all, so it cannot rank them; say so.
+    warnings.push(
+      `no asset's returns vary over ${returns.length} periods (constant or missing history): ` +
+        `the risk term is zero and the choice follows the scores alone`,
+    );
+    constant.length = 0;
+  }
+  let maxVar = 0;
+  for (let i = 0; i < n; i++) if (!constant.includes(i)) maxVar = Math.max(maxVar, cov[i * n + i]!);
+  for (const i of constant) {
+    for (let j = 0; j < n; j++) if (j !== i) cov[i * n + j] = cov[j * n + i] = 0;
+    cov[i * n + i] = maxVar;
+    warnings.push(
+      `${assets[i]}: returns have zero variance over ${returns.length} periods (constant or missing history); ` +
+        `risk floored to the largest variance among the assets (${maxVar.toExponential(3)}), not treated as riskless`,
+    );
+  }
 
   const signs = new Int8Array(n);
   for (let i = 0; i < n; i++) signs[i] = mode === "long-short" && scores[i]! < 0 ? -1 : 1;
@@ -159,5 +201,6 @@ export function buildProblem(input: PortfolioInput): PortfolioProblem {
     alpha,
     beta,
     selection: { n, k, linear, quadratic, fixed, groups },
+    warnings,
   };
 }

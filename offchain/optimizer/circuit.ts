@@ -33,7 +33,7 @@ export function buildQaoaCircuit(spec: QaoaCircuitSpec): Gate[] {
   const gates: Gate[] = [];
   if (mixer === "x") for (let q = 0; q < n; q++) gates.push(g("h", [q]));
   else {
-    gates.push(...dickeCircuit(xyQubits, spec.hammingWeight ?? 0));
+    for (const g of dickeCircuit(xyQubits, spec.hammingWeight ?? 0)) gates.push(g);
     for (let q = xyQubits; q < n; q++) gates.push(g("h", [q]));
   }
   for (let l = 0; l < gammas.length; l++) {

@@ -62,3 +62,28 @@ export class QpuTimeoutError extends QpuError {
 export class QpuBudgetExceededError extends QpuError {
   override readonly name: string = "QpuBudgetExceededError";
 }
+
+/** An option is missing its type, out of range, not finite, not an integer, or an unknown key. */
+export class OptimizerConfigError extends OptimizerInputError {
+  override readonly name: string = "OptimizerConfigError";
+}
+
+/**
+ * The feasibility search hit its node limit before finding a portfolio or proving there is none.
+ * The problem is not declared infeasible: loosen overlapping group limits or shrink the universe.
+ */
+export class FeasibilityUndecidedError extends ProblemTooLargeError {
+  override readonly name: string = "FeasibilityUndecidedError";
+}
+
+/** A quantum run was stopped between iterations because its deadline (latency budget) passed. */
+export class QuantumRunAbortedError extends OptimizerError {
+  override readonly name: string = "QuantumRunAbortedError";
+  /** Objective evaluations completed before the stop. */
+  readonly evaluations: number;
+
+  constructor(message: string, evaluations: number, options: { details?: string; cause?: unknown } = {}) {
+    super(message, options);
+    this.evaluations = evaluations;
+  }
+}

@@ -1,7 +1,10 @@
 import { buildProblem } from "./buildProblem.js";
 import type { PortfolioInput, PortfolioProblem } from "./buildProblem.js";
 import { buildQaoaCircuit } from "./circuit.js";
-import { OptimizerError, OptimizerInputError } from "./errors.js";
+import { MAX_QUBITS } from "./costDiagonal.js";
+import { OptimizerError, OptimizerInputError, QuantumRunAbortedError } from "./errors.js";
+import { findFeasibleSelection } from "./findFeasibleSelection.js";
+import { nearlyEqual } from "./nearlyEqual.js";
 import type { NoiseModel } from "./noise.js";
 import { popcount, xyEdges } from "./QaoaSimulator.js";
 import type { MixerKind } from "./QaoaSimulator.js";
@@ -21,6 +24,7 @@ import { solveMeanVarianceQp } from "./solveMeanVarianceQp.js";
 import { toIsing } from "./toIsing.js";
 import { decodeQubo, quboEnergy, toQubo } from "./toQubo.js";
 import { toQasm } from "./toQasm.js";
+import { validateOptimizeOptions } from "./validateOptimizeOptions.js";
 import type { SelectionProblem } from "./types.js";
 
 export type SolverName = "qaoa" | "vqe" | "exact" | "annealing" | "greedy";
@@ -88,6 +92,8 @@ export interface OptimizerMeta {
   readonly bound_solver: "exact" | "annealing";
   readonly candidates: readonly string[];
   readonly backend: string;
+  /** Input repairs the user must know about (zero-variance assets floored, candidates kept for feasibility). */
+  readonly warnings: readonly string[];
 }
 
 export interface PortfolioChoice {
@@ -105,10 +111,23 @@ export interface PortfolioChoice {
 const EXACT_LIMIT = 300_000;
 
 /**
+ * Two costs closer than this (absolute, plus relative to the feasible cost range) are the same
+ * answer: floating-point noise never decides which portfolio is "better".
+ */
+const COST_TOLERANCE = { absolute: 1e-15, relative: 1e-12 };
+
+/**
  * Hybrid optimizer: top-N filter → QAOA on the candidates → circuit breaker (latency budget,
  * approximation ratio against the classical bound, noise) → classical fallback when any check
  * fails. Every answer carries `optimizer_meta` saying what ran and why. Deterministic for a seed
  * and a deterministic clock.
+ *
+ * The decision path never throws on a valid problem: options are validated up front
+ * (OptimizerConfigError), and from then on any failure of the quantum path (worker pool, memory,
+ * QPU provider, register too large for the simulator, latency budget spent mid-run) falls back to
+ * the classical answer with the reason in `fallback_reason`. The answer is never worse than the
+ * classical bound already computed: a QAOA answer that passes the ratio threshold but costs more
+ * than the bound's portfolio is replaced by it (flagged as a fallback).
  *
  * @example
  * const choice = await optimizePortfolio({ assets, scores, returns, k: 3 }, { seed: 1 });
@@ -116,23 +135,29 @@ const EXACT_LIMIT = 300_000;
  */
 export async function optimizePortfolio(
   input: PortfolioInput,
-  options: OptimizeOptions = {},
+  rawOptions: OptimizeOptions = {},
 ): Promise<PortfolioChoice> {
+  const options = validateOptimizeOptions(rawOptions);
   const clock = options.clock ?? (() => performance.now());
   const t0 = clock();
   const seed = options.seed ?? 0;
   const solver = options.solver ?? "qaoa";
-  if (!["qaoa", "vqe", "exact", "annealing", "greedy"].includes(solver))
-    throw new OptimizerInputError(
-      `solver must be qaoa, vqe, exact, annealing or greedy, got "${String(solver)}"`,
-    );
   const full = buildProblem(input); // validates everything once, on the full universe
-  const problem = buildProblem(filterTopN(input, full, options.topN ?? 12));
+  const filtered = filterTopN(input, full, options.topN ?? 12);
+  const problem = buildProblem(filtered.input);
+  const warnings = [...problem.warnings, ...filtered.warnings];
   const sel = problem.selection;
 
   const bound = classicalBound(sel, seed);
   const ratioOf = (cost: number): number =>
     bound.worst - bound.best > 1e-300 ? (bound.worst - cost) / (bound.worst - bound.best) : 1;
+  /** True when `cost` is worse than the bound's portfolio by more than rounding noise. */
+  const worseThanBound = (cost: number): boolean =>
+    cost > bound.best &&
+    !nearlyEqual(cost, bound.best, {
+      absolute: COST_TOLERANCE.absolute + COST_TOLERANCE.relative * Math.abs(bound.worst - bound.best),
+      relative: COST_TOLERANCE.relative,
+    });
 
   let chosen = bound.x;
   let used: SolverName = bound.solver;
@@ -144,111 +169,129 @@ export async function optimizePortfolio(
   if (solver === "greedy") [chosen, used] = [solveGreedy(sel).x, "greedy"];
   else if (solver === "annealing") [chosen, used] = [solveAnnealing(sel, { seed }).x, "annealing"];
   else if (solver === "exact") [chosen, used] = [solveExact(sel).x, "exact"];
-  else if (solver === "vqe") {
-    const qubo = toQubo(sel);
+  else {
     const reasons: string[] = [];
-    if (qubo.numVars > (options.qaoa?.maxQubits ?? 20))
-      reasons.push(`needs ${qubo.numVars} qubits > maxQubits ${options.qaoa?.maxQubits ?? 20}`);
-    else {
-      const tq = clock();
-      const r = runVqe(qubo, { seed, ...options.vqe });
-      const latency = clock() - tq;
-      backend = "statevector";
-      const x = decodeQubo(qubo, sel.n, r.bits);
+    const budget = options.latencyBudgetMs ?? 10_000;
+    const minRatio = options.minApproximationRatio ?? 0.95;
+    const maxQubits = options.qaoa?.maxQubits ?? 20;
+    // The whole quantum path (QUBO, diagonals, angle search, sampling) counts against the budget.
+    const tq = clock();
+    let stoppedAt: number | undefined;
+    const shouldStop = (): boolean => {
+      const elapsed = clock() - tq;
+      if (elapsed <= budget) return false;
+      stoppedAt = elapsed;
+      return true;
+    };
+    /** Records why the candidate `x` is not used, or uses it. */
+    const judge = (x: Uint8Array, latency: number, extra: string[], name: "qaoa" | "vqe"): void => {
       const feasible = isFeasible(sel, x);
-      const ratio = feasible ? ratioOf(selectionCost(sel, x)) : 0;
-      qaoaMeta = {
-        approximation_ratio: ratio,
-        shots: options.vqe?.shots ?? 1024,
-        p: r.layers,
-        qubits: qubo.numVars,
-        ground_probability: r.groundProbability,
-      };
-      const budget = options.latencyBudgetMs ?? 10_000;
-      const minRatio = options.minApproximationRatio ?? 0.95;
+      const cost = feasible ? selectionCost(sel, x) : Infinity;
+      const ratio = feasible ? ratioOf(cost) : 0;
+      qaoaMeta = { ...qaoaMeta, approximation_ratio: ratio };
       if (latency > budget) reasons.push(`latency ${latency.toFixed(1)} ms > budget ${budget} ms`);
       if (!feasible) reasons.push("no feasible portfolio among the samples");
       else if (ratio < minRatio)
         reasons.push(
           `approximation ratio ${ratio.toFixed(4)} < ${minRatio} against the ${bound.solver} bound`,
         );
-      if (reasons.length === 0) [chosen, used] = [x, "vqe"];
-    }
-    if (reasons.length > 0) [fallback, reason] = [true, reasons.join("; ")];
-  } else {
-    const q = options.qaoa ?? {};
-    const mixer = q.mixer ?? "xy-ring";
-    const levels = q.integerLevels ?? "auto";
-    const budgetPenalty = mixer === "x";
-    const maxQubits = q.maxQubits ?? 20;
-    const { qubo, integer: integerScaled } =
-      levels === "auto"
-        ? integerScaledQubo(sel, { budgetPenalty, maxQubits })
-        : {
-            qubo: toQubo(sel, { budgetPenalty, integerLevels: levels === "off" ? undefined : levels }),
-            integer: levels !== "off",
+      reasons.push(...extra);
+      if (reasons.length === 0 && worseThanBound(cost))
+        reasons.push(
+          `${name.toUpperCase()}'s portfolio (approximation ratio ${ratio.toFixed(4)}) is worse than the ${bound.solver} ` +
+            `${bound.solver === "exact" ? "optimum" : "best portfolio"} already computed, which is returned instead`,
+        );
+      if (reasons.length === 0) [chosen, used] = [x, name];
+    };
+    try {
+      if (solver === "vqe") {
+        const qubo = toQubo(sel);
+        if (qubo.numVars > maxQubits) reasons.push(`needs ${qubo.numVars} qubits > maxQubits ${maxQubits}`);
+        else if (qubo.numVars > MAX_QUBITS)
+          reasons.push(`needs ${qubo.numVars} qubits > the statevector simulator's limit of ${MAX_QUBITS}`);
+        else {
+          backend = "statevector";
+          const r = runVqe(qubo, { seed, ...options.vqe, shouldStop });
+          qaoaMeta = {
+            shots: options.vqe?.shots ?? 1024,
+            p: r.layers,
+            qubits: qubo.numVars,
+            ground_probability: r.groundProbability,
+            evaluations: r.evaluations,
           };
-    const reasons: string[] = [];
-    if (qubo.numVars > maxQubits) reasons.push(`needs ${qubo.numVars} qubits > maxQubits ${maxQubits}`);
-    else if (mixer !== "x" && qubo.numDecision < 2)
-      reasons.push("fewer than 2 free assets: nothing to optimise");
-    else {
-      const tq = clock();
-      const r = runQaoa(qubo, {
-        p: q.p ?? 2,
-        mixer,
-        seed,
-        shots: q.shots ?? 1024,
-        optimizer: q.optimizer,
-        maxEvaluations: q.maxEvaluations,
-        noise: q.noise,
-        initialAngles: q.initialAngles,
-        threads: q.threads,
-      });
-      let bits = r.bits;
-      backend = "statevector";
-      if (options.qpu) {
-        backend = options.qpu.provider.name;
-        try {
-          bits = await sampleOnQpu(options.qpu, qubo, r, mixer, clock);
-        } catch (e) {
-          if (!(e instanceof OptimizerError)) throw e;
-          reasons.push(`QPU failed: ${e.name}: ${e.message}`);
+          judge(decodeQubo(qubo, sel.n, r.bits), clock() - tq, [], "vqe");
+        }
+      } else {
+        const q = options.qaoa ?? {};
+        const mixer = q.mixer ?? "xy-ring";
+        const levels = q.integerLevels ?? "auto";
+        const budgetPenalty = mixer === "x";
+        const simLimit = Math.min(maxQubits, MAX_QUBITS);
+        const { qubo, integer: integerScaled } =
+          levels === "auto"
+            ? integerScaledQubo(sel, { budgetPenalty, maxQubits: simLimit })
+            : {
+                qubo: toQubo(sel, { budgetPenalty, integerLevels: levels === "off" ? undefined : levels }),
+                integer: levels !== "off",
+              };
+        if (qubo.numVars > maxQubits) reasons.push(`needs ${qubo.numVars} qubits > maxQubits ${maxQubits}`);
+        else if (qubo.numVars > MAX_QUBITS)
+          reasons.push(`needs ${qubo.numVars} qubits > the statevector simulator's limit of ${MAX_QUBITS}`);
+        else if (mixer !== "x" && qubo.numDecision < 2)
+          reasons.push("fewer than 2 free assets: nothing to optimise");
+        else {
+          backend = "statevector";
+          const r = runQaoa(qubo, {
+            p: q.p ?? 2,
+            mixer,
+            seed,
+            shots: q.shots ?? 1024,
+            optimizer: q.optimizer,
+            maxEvaluations: q.maxEvaluations,
+            noise: q.noise,
+            initialAngles: q.initialAngles,
+            threads: q.threads,
+            shouldStop,
+          });
+          qaoaMeta = {
+            shots: r.shots,
+            angles: { gammas: r.gammas, betas: r.betas },
+            p: r.p,
+            mixer,
+            qubits: qubo.numVars,
+            fidelity: r.fidelity,
+            ground_probability: r.groundProbability,
+            evaluations: r.evaluations,
+            integer_scaled: integerScaled,
+          };
+          let bits = r.bits;
+          const extra: string[] = [];
+          if (options.qpu) {
+            backend = options.qpu.provider.name;
+            try {
+              // The QPU wait is part of the latency budget too.
+              const left = Math.max(1, budget - (clock() - tq));
+              bits = await sampleOnQpu(options.qpu, qubo, r, mixer, clock, left);
+            } catch (e) {
+              extra.push(`QPU failed: ${describe(e)}`);
+            }
+          }
+          const minFidelity = options.minFidelity ?? 0.5;
+          if (r.fidelity < minFidelity)
+            extra.push(`estimated fidelity ${r.fidelity.toFixed(3)} < ${minFidelity} (too noisy)`);
+          judge(decodeQubo(qubo, sel.n, bits), clock() - tq, extra, "qaoa");
         }
       }
-      const latency = clock() - tq;
-      const x = decodeQubo(qubo, sel.n, bits);
-      const feasible = isFeasible(sel, x);
-      const ratio = feasible ? ratioOf(selectionCost(sel, x)) : 0;
-      qaoaMeta = {
-        approximation_ratio: ratio,
-        shots: r.shots,
-        angles: { gammas: r.gammas, betas: r.betas },
-        p: r.p,
-        mixer,
-        qubits: qubo.numVars,
-        fidelity: r.fidelity,
-        ground_probability: r.groundProbability,
-        evaluations: r.evaluations,
-        integer_scaled: integerScaled,
-      };
-      const budget = options.latencyBudgetMs ?? 10_000;
-      const minRatio = options.minApproximationRatio ?? 0.95;
-      const minFidelity = options.minFidelity ?? 0.5;
-      if (latency > budget) reasons.push(`latency ${latency.toFixed(1)} ms > budget ${budget} ms`);
-      if (!feasible) reasons.push("no feasible portfolio among the samples");
-      else if (ratio < minRatio)
+    } catch (e) {
+      if (e instanceof QuantumRunAbortedError) {
+        qaoaMeta = { ...qaoaMeta, evaluations: e.evaluations };
         reasons.push(
-          `approximation ratio ${ratio.toFixed(4)} < ${minRatio} against the ${bound.solver} bound`,
+          `latency ${(stoppedAt ?? clock() - tq).toFixed(1)} ms > budget ${budget} ms ` +
+            `(${solver.toUpperCase()} stopped after ${e.evaluations} evaluations)`,
         );
-      if (r.fidelity < minFidelity)
-        reasons.push(`estimated fidelity ${r.fidelity.toFixed(3)} < ${minFidelity} (too noisy)`);
-      if (reasons.length === 0) [chosen, used] = [x, "qaoa"];
+      } else reasons.push(`${solver.toUpperCase()} failed: ${describe(e)}`);
     }
-    if (reasons.length > 0) {
-      fallback = true;
-      reason = reasons.join("; ");
-    }
+    if (reasons.length > 0) [fallback, reason] = [true, reasons.join("; ")];
   }
 
   const result = weigh(problem, chosen, options);
@@ -273,17 +316,32 @@ export async function optimizePortfolio(
       bound_solver: bound.solver,
       candidates: problem.assets,
       backend,
+      warnings,
     },
   };
 }
 
-/** Keeps forced-in assets plus the strongest scores, up to max(topN, k); drops forced-out ones. */
-function filterTopN(input: PortfolioInput, full: PortfolioProblem, topN: number): PortfolioInput {
+/** "Name: message" of anything thrown (providers may throw non-Error values). */
+function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : `non-Error thrown: ${String(e)}`;
+}
+
+/**
+ * Keeps forced-in assets plus the strongest scores, up to max(topN, k); drops forced-out ones.
+ * With group limits the strongest scores alone can admit no portfolio (all of them in one
+ * capped group), so a feasible portfolio of the full universe, searched strongest-first, is kept
+ * too; a warning names the assets kept only for that reason.
+ */
+function filterTopN(
+  input: PortfolioInput,
+  full: PortfolioProblem,
+  topN: number,
+): { input: PortfolioInput; warnings: string[] } {
   if (!Number.isInteger(topN) || topN < 1)
     throw new OptimizerInputError(`topN must be an integer ≥ 1, got ${topN}`);
   const n = input.assets.length;
   const keepCount = Math.max(topN, input.k);
-  if (n <= keepCount) return { ...input, returnScale: full.returnScale };
+  if (n <= keepCount) return { input: { ...input, returnScale: full.returnScale }, warnings: [] };
   const forcedIn = new Set(input.forceIn ?? []);
   const forcedOut = new Set(input.forceOut ?? []);
   const strength = (i: number): number =>
@@ -295,16 +353,39 @@ function filterTopN(input: PortfolioInput, full: PortfolioProblem, topN: number)
       const fb = forcedIn.has(input.assets[b]!) ? 1 : 0;
       return fb - fa || strength(b) - strength(a) || a - b;
     });
-  const keep = order.slice(0, keepCount).sort((a, b) => a - b);
+  const kept = new Set(order.slice(0, keepCount));
+  const warnings: string[] = [];
+  if (full.selection.groups.length > 0) {
+    const witness = findFeasibleSelection(full.selection, { order });
+    const missing = order.filter((i) => witness[i] && !kept.has(i));
+    if (missing.length > 0) {
+      // Swap the weakest non-witness candidates for the witness's missing members.
+      const droppable = [...kept]
+        .filter((i) => !witness[i])
+        .sort((a, b) => order.indexOf(b) - order.indexOf(a));
+      for (const i of missing) {
+        kept.delete(droppable.shift()!);
+        kept.add(i);
+      }
+      warnings.push(
+        `top-${topN} filter: kept ${missing.map((i) => input.assets[i]).join(", ")} so that the candidates ` +
+          `still admit a portfolio within the group limits`,
+      );
+    }
+  }
+  const keep = [...kept].sort((a, b) => a - b);
   const names = new Set(keep.map((i) => input.assets[i]!));
   return {
-    ...input,
-    assets: keep.map((i) => input.assets[i]!),
-    scores: keep.map((i) => input.scores[i]!),
-    returns: input.returns.map((row) => keep.map((i) => row[i]!)),
-    forceOut: [],
-    groups: (input.groups ?? []).map((g) => ({ ...g, assets: g.assets.filter((a) => names.has(a)) })),
-    returnScale: full.returnScale,
+    input: {
+      ...input,
+      assets: keep.map((i) => input.assets[i]!),
+      scores: keep.map((i) => input.scores[i]!),
+      returns: input.returns.map((row) => keep.map((i) => row[i]!)),
+      forceOut: [],
+      groups: (input.groups ?? []).map((g) => ({ ...g, assets: g.assets.filter((a) => names.has(a)) })),
+      returnScale: full.returnScale,
+    },
+    warnings,
   };
 }
 
@@ -377,6 +458,7 @@ async function sampleOnQpu(
   r: ReturnType<typeof runQaoa>,
   mixer: MixerKind,
   clock: () => number,
+  budgetLeftMs: number,
 ): Promise<number> {
   const ising = toIsing(qubo);
   const edges = mixer === "x" ? [] : xyEdges(mixer, qubo.numDecision);
@@ -393,7 +475,7 @@ async function sampleOnQpu(
   const { counts } = await runOnQpu(
     provider,
     [{ qasm: toQasm(gates, qubo.numVars), shots: r.shots || 1024 }],
-    { clock, ...rest },
+    { clock, ...rest, timeoutMs: Math.min(rest.timeoutMs, budgetLeftMs) },
   );
   let best = -1;
   let bestE = Infinity;

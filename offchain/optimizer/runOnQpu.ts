@@ -87,7 +87,7 @@ export async function runOnQpu(
       }
       await sleep(poll);
     }
-    counts.push(...(await withRetry(() => provider.result(jobId))));
+    for (const c of await withRetry(() => provider.result(jobId))) counts.push(c);
   }
   return { counts, jobIds, cost: spent };
 }

@@ -1,11 +1,12 @@
 import { buildQaoaCircuit, countGates } from "./circuit.js";
 import { costDiagonal } from "./costDiagonal.js";
-import { OptimizerInputError } from "./errors.js";
+import { OptimizerInputError, QuantumRunAbortedError } from "./errors.js";
 import { nelderMead } from "./nelderMead.js";
 import type { MinimizeResult } from "./nelderMead.js";
 import { applyNoise, circuitFidelity, validateNoise } from "./noise.js";
 import type { NoiseModel } from "./noise.js";
-import { QaoaSimulator, popcount } from "./QaoaSimulator.js";
+import { checkFinite, checkInteger, checkOneOf, checkSeed } from "./optionChecks.js";
+import { MIXER_KINDS, QaoaSimulator, popcount } from "./QaoaSimulator.js";
 import type { MixerKind } from "./QaoaSimulator.js";
 import { Rng } from "./rng.js";
 import { spsa } from "./spsa.js";
@@ -39,6 +40,11 @@ export interface QaoaOptions {
   readonly threads?: number;
   /** Register size from which the default uses threads (see `QaoaSimulatorOptions`). */
   readonly minThreadQubits?: number;
+  /**
+   * Asked before the diagonal is built and before every objective evaluation; `true` stops the
+   * run with QuantumRunAbortedError (how a latency budget is enforced during the run).
+   */
+  readonly shouldStop?: () => boolean;
 }
 
 export interface QaoaResult extends QaoaAngles {
@@ -74,13 +80,16 @@ export interface QaoaResult extends QaoaAngles {
  */
 export function runQaoa(qubo: Qubo, options: QaoaOptions = {}): QaoaResult {
   const p = options.p ?? 2;
-  if (!Number.isInteger(p) || p < 1 || p > 64)
-    throw new OptimizerInputError(`p must be an integer in [1, 64], got ${p}`);
+  checkInteger("p", p, 1, 64);
+  checkOneOf("mixer", options.mixer, MIXER_KINDS);
   const mixer = options.mixer ?? "x";
-  const shots = options.shots ?? 1024;
-  if (!Number.isInteger(shots) || shots < 0)
-    throw new OptimizerInputError(`shots must be an integer ≥ 0, got ${shots}`);
+  checkInteger("shots", options.shots, 0);
+  checkInteger("maxEvaluations", options.maxEvaluations, 1);
+  checkSeed("seed", options.seed);
+  checkFinite("tolerance", options.tolerance, 0);
+  checkOneOf("optimizer", options.optimizer, ["nelder-mead", "spsa"]);
   validateNoise(options.noise ?? {});
+  if (options.shouldStop?.()) throw new QuantumRunAbortedError("QAOA stopped before it started", 0);
   if (mixer !== "x" && qubo.budgetPenalty)
     throw new OptimizerInputError(
       "XY mixers enforce the budget themselves: build the QUBO with budgetPenalty: false",
@@ -147,6 +156,8 @@ function optimiseAndSample(qubo: Qubo, sim: QaoaSimulator, options: QaoaOptions,
   let evaluations = 0;
   let fidelity = 1;
   const objective = (x: readonly number[]): number => {
+    if (options.shouldStop?.())
+      throw new QuantumRunAbortedError(`QAOA stopped after ${evaluations} evaluations`, evaluations);
     evaluations++;
     const d = x.length / 2;
     const gammas = x.slice(0, d).map((g) => g / scale);
@@ -176,6 +187,8 @@ function optimiseAndSample(qubo: Qubo, sim: QaoaSimulator, options: QaoaOptions,
     const { gammas, betas } = options.initialAngles;
     if (gammas.length !== betas.length || gammas.length < 1 || gammas.length > p)
       throw new OptimizerInputError(`initialAngles must hold 1..${p} gammas and as many betas`);
+    if (![...gammas, ...betas].every((v) => Number.isFinite(v)))
+      throw new OptimizerInputError("initialAngles must be finite numbers (radians)");
     x = [...gammas.map((g) => g * scale), ...betas];
     startDepth = gammas.length;
   } else x = [];

@@ -1,5 +1,6 @@
 import { costDiagonal } from "./costDiagonal.js";
-import { OptimizerInputError } from "./errors.js";
+import { OptimizerInputError, QuantumRunAbortedError } from "./errors.js";
+import { checkFinite, checkInteger, checkSeed } from "./optionChecks.js";
 import { Rng } from "./rng.js";
 import { bestOfShots } from "./runQaoa.js";
 import type { Qubo } from "./toQubo.js";
@@ -14,6 +15,8 @@ export interface VqeOptions {
   readonly shots?: number;
   /** Random initialisations; the best final energy wins (default 3). */
   readonly restarts?: number;
+  /** Asked before every energy evaluation; `true` stops the run with QuantumRunAbortedError. */
+  readonly shouldStop?: () => boolean;
 }
 
 export interface VqeResult {
@@ -39,8 +42,12 @@ export interface VqeResult {
  */
 export function runVqe(qubo: Qubo, options: VqeOptions = {}): VqeResult {
   const layers = options.layers ?? 2;
-  if (!Number.isInteger(layers) || layers < 0)
-    throw new OptimizerInputError(`layers must be an integer ≥ 0, got ${layers}`);
+  checkInteger("layers", layers, 0, 64);
+  checkInteger("iterations", options.iterations, 0);
+  checkFinite("learningRate", options.learningRate, 0, Number.MAX_VALUE, true);
+  checkInteger("shots", options.shots, 0);
+  checkInteger("restarts", options.restarts, 1);
+  checkSeed("seed", options.seed);
   if (!qubo.budgetPenalty)
     throw new OptimizerInputError("VQE's ansatz does not keep the budget: build the QUBO with budgetPenalty");
   const iterations = options.iterations ?? 80;
@@ -80,6 +87,8 @@ export function runVqe(qubo: Qubo, options: VqeOptions = {}): VqeResult {
     }
   };
   const energy = (theta: readonly number[]): number => {
+    if (options.shouldStop?.())
+      throw new QuantumRunAbortedError(`VQE stopped after ${evaluations} evaluations`, evaluations);
     evaluations++;
     prepare(theta);
     let e = 0;
@@ -126,7 +135,8 @@ export function runVqe(qubo: Qubo, options: VqeOptions = {}): VqeResult {
   for (let i = 0; i < size; i++)
     if (diag[i]! - ground <= 1e-9 * Math.max(1, Math.abs(ground))) groundProbability += probs[i]!;
   let bits = shots > 0 ? bestOfShots(probs, shots, rng, (i) => diag[i]!) : -1;
-  if (bits < 0) bits = probs.indexOf(Math.max(...probs));
+  // A loop, not Math.max(...probs): spreading 2^n arguments overflows the stack from ~17 qubits.
+  if (bits < 0) bits = argmax(probs);
   return {
     bits,
     energy: diag[bits]!,
@@ -137,4 +147,11 @@ export function runVqe(qubo: Qubo, options: VqeOptions = {}): VqeResult {
     evaluations,
     history: best!.history,
   };
+}
+
+/** Index of the largest entry (first on ties). */
+function argmax(a: Float64Array): number {
+  let best = 0;
+  for (let i = 1; i < a.length; i++) if (a[i]! > a[best]!) best = i;
+  return best;
 }

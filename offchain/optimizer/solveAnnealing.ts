@@ -16,7 +16,8 @@ export interface AnnealingOptions {
  * an unheld one (the budget and bounds hold by construction; moves breaking a group limit are
  * rejected). Each swap's cost change is O(1) from maintained local fields; an accepted swap
  * updates the fields in O(n). Geometric cooling from a temperature set by the typical |Δcost|.
- * Starts from greedy, so it throws InfeasibleProblemError where greedy gets stuck.
+ * Starts from greedy, which completes every feasible problem (see `solveGreedy`), so it throws
+ * InfeasibleProblemError only for a problem proven infeasible.
  *
  * @example
  * const { x, cost } = solveAnnealing(problem.selection, { seed: 42 });
@@ -27,7 +28,11 @@ export function solveAnnealing(problem: SelectionProblem, options: AnnealingOpti
   const restarts = options.restarts ?? 2;
   if (!Number.isInteger(sweeps) || sweeps < 1)
     throw new OptimizerInputError(`sweeps must be an integer ≥ 1, got ${sweeps}`);
-  const rng = new Rng(options.seed ?? 0);
+  if (!Number.isInteger(restarts) || restarts < 1)
+    throw new OptimizerInputError(`restarts must be an integer ≥ 1, got ${restarts}`);
+  const seed = options.seed ?? 0;
+  if (!Number.isSafeInteger(seed)) throw new OptimizerInputError(`seed must be an integer, got ${seed}`);
+  const rng = new Rng(seed);
   const start = solveGreedy(problem);
   const free: number[] = [];
   for (let i = 0; i < n; i++) if (fixed[i] === -1) free.push(i);

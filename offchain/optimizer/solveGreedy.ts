@@ -1,11 +1,15 @@
-import { InfeasibleProblemError } from "./errors.js";
+import { findFeasibleSelection } from "./findFeasibleSelection.js";
+import { isFeasible, selectionCost } from "./selectionCost.js";
 import type { SelectionProblem, SelectionResult } from "./types.js";
 
 /**
  * Greedy construction: start from the forced-in assets and repeatedly add the free asset whose
  * marginal cost is lowest without breaking a group limit, until k are held. O(k·n²) worst case;
- * a fast baseline and a feasible reference point for penalty sizing. Throws when it gets stuck
- * (group limits leave no addable asset), which does not prove the problem infeasible.
+ * a fast baseline and a feasible reference point for penalty sizing. Greedy is complete for
+ * disjoint groups; with overlapping groups it can get stuck (no addable asset left) although a
+ * portfolio exists, and then the answer comes from `findFeasibleSelection`, tried in order of
+ * linear cost. It throws InfeasibleProblemError only when that exhaustive search proves there is
+ * no portfolio.
  *
  * @example
  * const { x, cost } = solveGreedy(problem.selection);
@@ -27,7 +31,14 @@ export function solveGreedy(problem: SelectionProblem): SelectionResult {
     for (const gi of groupsOf[i]!) groupCount[gi]!++;
     for (let j = 0; j < n; j++) marginal[j]! += quadratic[i * n + j]!;
   };
+  const complete = (): SelectionResult => {
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => linear[a]! - linear[b]! || a - b);
+    const witness = findFeasibleSelection(problem, { order });
+    return { x: witness, cost: selectionCost(problem, witness) };
+  };
   for (let i = 0; i < n; i++) if (fixed[i] === 1) take(i);
+  // Forced-in assets alone break the budget or a group: the search proves it (and throws).
+  if (count > k || groups.some((g, gi) => groupCount[gi]! > g.max)) return complete();
   while (count < k) {
     let best = -1;
     for (let i = 0; i < n; i++) {
@@ -35,9 +46,8 @@ export function solveGreedy(problem: SelectionProblem): SelectionResult {
       if (groupsOf[i]!.some((gi) => groupCount[gi]! >= groups[gi]!.max)) continue;
       if (best < 0 || marginal[i]! < marginal[best]!) best = i;
     }
-    if (best < 0)
-      throw new InfeasibleProblemError("greedy could not complete a portfolio within the group limits");
+    if (best < 0) return complete();
     take(best);
   }
-  return { x, cost };
+  return isFeasible(problem, x) ? { x, cost } : complete();
 }

@@ -28,6 +28,22 @@ describe("optimizer: benchmark statistics", () => {
     expect(wilcoxonSignedRank(sym, new Array(60).fill(0)).p).to.be.above(0.9);
   });
 
+  it("Wilcoxon treats differences within a tolerance as ties, not wins (floating-point noise)", () => {
+    // Costs that differ only by rounding (~1e-18) must not count as wins for either side.
+    const base = Array.from({ length: 30 }, (_, i) => -0.0123 - i * 1e-4);
+    const noisy = base.map((c, i) => c + (i % 3 === 0 ? 3e-18 : 0));
+    const r = wilcoxonSignedRank(noisy, base, { absolute: 1e-12, relative: 1e-9 });
+    expect(r.n).to.equal(0);
+    expect(r.ties).to.equal(30);
+    expect(r.p).to.equal(1);
+    // Real differences still count.
+    const better = base.map((c, i) => (i < 5 ? c - 1e-3 : c));
+    const s = wilcoxonSignedRank(better, base, { absolute: 1e-12, relative: 1e-9 });
+    expect(s.n).to.equal(5);
+    expect(s.ties).to.equal(25);
+    expect(() => wilcoxonSignedRank(base, base, { absolute: NaN })).to.throw(/tolerance/);
+  });
+
   it("bootstrap CI brackets the mean and narrows with more data", () => {
     const rng = new Rng(2);
     const small = Array.from({ length: 20 }, () => rng.normal());
