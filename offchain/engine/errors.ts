@@ -1,3 +1,5 @@
+import type { AssetDataQuality } from "../data/quality/DataQualityReport.js";
+
 /**
  * Error tree for the engine, backtester, run log, reports and CLI. Every class is a user-facing
  * problem with a message that says what was wrong and what to do; the CLI prints `message` (and
@@ -25,6 +27,24 @@ export class ConfigError extends EngineError {
 /** Missing or malformed market data (bad CSV header, NaN, unsorted timestamps). Fix the data. */
 export class DataError extends EngineError {
   override readonly name: string = "DataError";
+}
+
+/**
+ * `--strict` data quality: the data had rows the checker would sort, drop or flag. `assets` holds
+ * the per-asset report (counts by kind, row references) so callers can show what was wrong.
+ */
+export class DataQualityError extends DataError {
+  override readonly name: string = "DataQualityError";
+  readonly assets: readonly AssetDataQuality[];
+
+  constructor(
+    message: string,
+    assets: readonly AssetDataQuality[],
+    options: { hint?: string; cause?: unknown } = {},
+  ) {
+    super(message, options);
+    this.assets = assets;
+  }
 }
 
 /** A live (network) source was wired into a backtest. Backtests only replay offline data. */
