@@ -1,3 +1,4 @@
+import type { AssetDataQuality } from "../data/quality/DataQualityReport.js";
 import type { Fill, OrderReject } from "../engine/ExecutionVenue.js";
 import type { KillLevel } from "../strategy/KillLevel.js";
 import type { StrategyConfig } from "../strategy/StrategyConfig.js";
@@ -14,6 +15,26 @@ export interface EquityPoint {
   /** Marked value per held symbol (signed). */
   readonly values: Readonly<Record<string, number>>;
   readonly killLevel: KillLevel;
+}
+
+/**
+ * An asset that stopped trading (no candle for more than `staleAfterBars` steps): from `staleFrom`
+ * it is not marked at its last close any more, and a position held in it is written down to zero
+ * (there is no market to exit on) until it trades again (`resumedAt`).
+ */
+export interface StaleEvent {
+  readonly symbol: string;
+  /** Close time of its last candle before the silence. */
+  readonly lastCandleClose: number;
+  /** Close time of the step at which it was declared stale. */
+  readonly staleFrom: number;
+  readonly lastClose: number;
+  /** Position held when it went stale (0: none). */
+  readonly quantity: number;
+  /** Value removed from equity: quantity × last close. */
+  readonly writtenDown: number;
+  /** Close time of its first candle after the silence, or null if it never traded again. */
+  readonly resumedAt: number | null;
 }
 
 export interface BacktestResult {
@@ -34,4 +55,12 @@ export interface BacktestResult {
   readonly feesPaid: number;
   /** Last close per symbol per step is not kept; closes for benchmarks are. */
   readonly closes: Readonly<Record<string, ReadonlyArray<readonly [number, number]>>>;
+  /** The start the caller asked for (ms), or null: then metrics and benchmarks start at the first decision. */
+  readonly requestedStart: number | null;
+  /** Silence (bars) after which an asset was treated as stale. */
+  readonly staleAfterBars: number;
+  /** Every stale period of every asset, in time order. */
+  readonly stale: readonly StaleEvent[];
+  /** What the data-quality checker found in each loaded series. */
+  readonly dataQuality: readonly AssetDataQuality[];
 }

@@ -9,7 +9,7 @@ import type { StrategyConfig } from "../strategy/StrategyConfig.js";
 import type { RunLogRecord } from "../types/decision.js";
 import { TIMEFRAME_MS } from "../types/market.js";
 import type { Candle, CandleSeries } from "../types/market.js";
-import type { BacktestResult, EquityPoint } from "./BacktestResult.js";
+import type { BacktestResult, EquityPoint, StaleEvent } from "./BacktestResult.js";
 import type { ExecutionConfig } from "./ExecutionConfig.js";
 import { SimulatedVenue } from "./SimulatedVenue.js";
 
@@ -23,6 +23,13 @@ export interface BacktestOptions {
   readonly start?: number;
   /** Last bar open time replayed (ms, inclusive). */
   readonly end?: number;
+  /**
+   * Bars of the replay timeline without a candle after which an asset is stale (delisted or
+   * halted): it is no longer marked at its last price (a held position is written down to zero
+   * until it trades again), gets no new weight, and leaves the benchmarks. Default: three days of
+   * bars (3 on 1d, 72 on 1h).
+   */
+  readonly staleAfterBars?: number;
   readonly onProgress?: (done: number, total: number) => void;
   /** Called after every decision (snapshots, live progress). */
   readonly onDecision?: (record: RunLogRecord, point: EquityPoint) => void | Promise<void>;
@@ -36,6 +43,11 @@ export interface BacktestOptions {
  * Deterministic: no wall clock, no randomness beyond `seed`, so identical inputs give
  * byte-identical results and run log. Call it through `wireBacktest`, which also guarantees the
  * data came from an offline source.
+ *
+ * An asset silent for more than `staleAfterBars` steps is stale: its last close no longer marks
+ * the book, so a position in it counts zero in equity and exposure (written down: it cannot be
+ * exited without a market) and is sold by the next decision once it trades again; every
+ * stale period is listed in `result.stale`.
  */
 export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   if (o.series.length === 0)
@@ -52,6 +64,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const symbols = series.map((s) => s.symbol);
   const end = o.end ?? Infinity;
   const window = Math.max(o.provider.lookback, o.strategy.covarianceLookback + 1);
+  const staleAfterBars = o.staleAfterBars ?? Math.max(3, Math.round((3 * 86_400_000) / barMs));
+  if (!(Number.isInteger(staleAfterBars) && staleAfterBars >= 1))
+    throw new ConfigError(`staleAfterBars must be an integer ≥ 1, got ${staleAfterBars}`);
 
   // Union of open times: the replay timeline.
   const times = new Set<number>();
@@ -76,6 +91,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   });
 
   const cursor = new Int32Array(series.length).fill(-1);
+  /** Step of each series' latest candle (-1 before its first). */
+  const seenAt = new Int32Array(series.length).fill(-1);
+  const staleNow: Array<StaleEvent | null> = series.map(() => null);
+  const stale: StaleEvent[] = [];
   const last: Record<string, number> = {};
   const closes: Record<string, Array<[number, number]>> = {};
   for (const s of symbols) closes[s] = [];
@@ -104,12 +123,37 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       const bar = series[j]!.candles[cursor[j]!]!;
       last[symbols[j]!] = bar.close;
       closes[symbols[j]!]!.push([closeTime, bar.close]);
+      seenAt[j] = step;
+      const was = staleNow[j];
+      if (was) {
+        stale[stale.indexOf(was)] = { ...was, resumedAt: closeTime };
+        staleNow[j] = null;
+      }
+    }
+    for (let j = 0; j < series.length; j++) {
+      if (staleNow[j] || seenAt[j]! < 0 || step - seenAt[j]! <= staleAfterBars) continue;
+      // Silent too long: stop marking at the last close; a held position is written down.
+      const symbol = symbols[j]!;
+      const quantity = venue.account().positions[symbol] ?? 0;
+      const lastClose = last[symbol]!;
+      const event: StaleEvent = {
+        symbol,
+        lastCandleClose: timeline[seenAt[j]!]! + barMs,
+        staleFrom: closeTime,
+        lastClose,
+        quantity,
+        writtenDown: quantity * lastClose,
+        resumedAt: null,
+      };
+      stale.push(event);
+      staleNow[j] = event;
+      delete last[symbol];
     }
     const account = venue.account();
     const eq = equityOf(account, last);
     const killLevel = await kernel.onMark(eq, last);
     const values: Record<string, number> = {};
-    for (const [s, q] of Object.entries(account.positions)) values[s] = q * last[s]!;
+    for (const [s, q] of Object.entries(account.positions)) values[s] = q * (last[s] ?? 0);
     const point: EquityPoint = { time: closeTime, equity: eq, cash: account.cash, values, killLevel };
     equity.push(point);
 
@@ -147,6 +191,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     runLogHead: runLog.headHash,
     feesPaid: venue.feesPaid,
     closes,
+    requestedStart: o.start ?? null,
+    staleAfterBars,
+    stale,
+    dataQuality: series.flatMap((s) => (s.quality ? [s.quality] : [])),
   };
 }
 

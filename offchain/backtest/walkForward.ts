@@ -3,6 +3,7 @@ import type { ScoreProvider } from "../strategy/ScoreProvider.js";
 import type { StrategyConfig } from "../strategy/StrategyConfig.js";
 import { TIMEFRAME_MS } from "../types/market.js";
 import type { CandleSeries } from "../types/market.js";
+import type { StaleEvent } from "./BacktestResult.js";
 import type { ExecutionConfig } from "./ExecutionConfig.js";
 import { computeMetrics } from "./metrics/computeMetrics.js";
 import type { PerformanceMetrics } from "./metrics/computeMetrics.js";
@@ -25,6 +26,8 @@ export interface WalkForwardOptions<P> {
   readonly testDays: number;
   readonly from?: number;
   readonly to?: number;
+  /** See `BacktestOptions.staleAfterBars`. */
+  readonly staleAfterBars?: number;
   readonly onFold?: (done: number, total: number) => void;
 }
 
@@ -38,6 +41,8 @@ export interface WalkForwardFold {
 }
 
 export interface WalkForwardResult {
+  /** Assets that stopped trading inside an out-of-sample window, per fold (written down there). */
+  readonly stale: readonly StaleEvent[];
   readonly folds: readonly WalkForwardFold[];
   /** Out-of-sample equity stitched across folds (each fold compounds on the previous). */
   readonly equity: ReadonlyArray<{ readonly time: number; readonly equity: number }>;
@@ -87,8 +92,10 @@ export async function walkForward<P>(o: WalkForwardOptions<P>): Promise<WalkForw
       execution: o.execution,
       seed: o.seed,
       start: a,
+      ...(o.staleAfterBars === undefined ? {} : { staleAfterBars: o.staleAfterBars }),
     });
   let capital = o.execution.initialCapital;
+  const stale: StaleEvent[] = [];
   for (let f = 0; f < starts.length; f++) {
     const testFrom = starts[f]!;
     const trainFrom = testFrom - o.trainDays * day;
@@ -105,6 +112,7 @@ export async function walkForward<P>(o: WalkForwardOptions<P>): Promise<WalkForw
       if (!best || (m.sharpe ?? -Infinity) > (best.sharpe ?? -Infinity)) best = { c, sharpe: m.sharpe };
     }
     const r = await run(best!.c.params, testFrom, testTo);
+    for (const e of r.stale) if (!stale.some((x) => x.symbol === e.symbol && x.staleFrom === e.staleFrom)) stale.push(e);
     const pts = r.equity.filter((p) => p.time >= testFrom);
     const oos = computeMetrics({
       times: pts.map((p) => p.time),
@@ -127,6 +135,7 @@ export async function walkForward<P>(o: WalkForwardOptions<P>): Promise<WalkForw
   }
   const periodsPerYear = (365 * day) / barMs;
   return {
+    stale,
     folds,
     equity: stitched,
     outOfSample: computeMetrics({

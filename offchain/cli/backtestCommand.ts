@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { analyzeBacktest } from "../backtest/analyzeBacktest.js";
+import { analysisStart, analyzeBacktest } from "../backtest/analyzeBacktest.js";
 import { wireBacktest } from "../engine/wiring.js";
 import { htmlReport } from "../report/htmlReport.js";
 import { formatPeriodicReport, periodicReport } from "../report/periodicReport.js";
@@ -29,6 +29,8 @@ import {
   providerFromFlags,
   sourceFromFlags,
 } from "./dataAndModelOptions.js";
+import { dataQualityLines } from "./dataQualityLines.js";
+import { qualityFromFlags } from "./dataQualityOptions.js";
 import { parseCommandArgs } from "./parseCommandArgs.js";
 import { progress } from "./progress.js";
 
@@ -74,6 +76,7 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   let out = v.out === undefined ? null : String(v.out);
   const pendingSnapshots: Array<[RunLogRecord, number]> = [];
   const provider = await providerFromFlags(v, ma);
+  const quality = qualityFromFlags(v);
   const { source, close } = sourceFromFlags(v);
   const result = await wireBacktest({
     source,
@@ -85,6 +88,7 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
     seed,
     start: parseDate(v.from, "from"),
     end: parseDate(v.to, "to"),
+    ...(quality.staleAfterBars === undefined ? {} : { staleAfterBars: quality.staleAfterBars }),
     onProgress: bar.update,
     onDecision:
       snapshots === "all" ? (record, point) => void pendingSnapshots.push([record, point.equity]) : undefined,
@@ -97,8 +101,8 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   const scorer = v.model === undefined ? `MA ${ma.fast}/${ma.slow}` : `model ${provider.model.name}`;
   const title = `Sigil backtest: ${scorer}, ${strategy.mode}, k=${strategy.k}, ${timeframe}`;
   writeRunDirectory(out, result, analysis, settings, title);
-  const firstDecision = result.decisions[0]?.timestamp ?? 0;
-  const equity = result.equity.filter((p) => p.time >= firstDecision);
+  const from = analysisStart(result);
+  const equity = result.equity.filter((p) => p.time >= from);
   const decisionsWithActual = withActualReturns(result.runLog, result.decisions);
   const input = { equity, decisions: decisionsWithActual, fills: result.fills };
   const monthly = periodicReport(input, "monthly");
@@ -141,9 +145,13 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   }
   const m = analysis.strategy;
   const pct = (x: number | null): string => (x === null ? "—" : `${(x * 100).toFixed(2)}%`);
+  const day = (t: number | null): string => (t === null ? "none" : new Date(t).toISOString().slice(0, 10));
+  const period = analysis.period;
   io.out(
     [
+      ...dataQualityLines(result.dataQuality, result.stale, result.staleAfterBars),
       `run ${result.runId}`,
+      `metrics and benchmarks from ${day(period.from)} (${period.basis === "requested-start" ? "the requested --from" : "the first decision, after warm-up; pass --from to choose"}) to ${day(period.to)}; first decision ${day(period.firstDecision)}`,
       `${result.symbols.length} symbols, ${result.equity.length} bars, ${result.decisions.length} decisions, ${result.fills.length} fills`,
       `total return ${pct(m.totalReturn)}  CAGR ${pct(m.cagr)}  Sharpe ${m.sharpe?.toFixed(2) ?? "—"}  max DD ${pct(m.maxDrawdown)}  fees ${m.feesPaid.toFixed(2)}`,
       `buy & hold BTC ${pct(analysis.benchmarks.buyAndHoldBtc?.totalReturn ?? null)}  equal weight ${pct(analysis.benchmarks.equalWeight.totalReturn)}`,

@@ -31,6 +31,7 @@ import {
   sourceFromFlags,
 } from "./dataAndModelOptions.js";
 import { parseCommandArgs } from "./parseCommandArgs.js";
+import { dataQualityLines } from "./dataQualityLines.js";
 
 const HELP = `sigil decide — one decision from the latest data, as orders to place by hand
 
@@ -132,6 +133,7 @@ export async function decideCommand(argv: readonly string[], io: CliIo): Promise
     join(out, "actions.json"),
     canonicalJson({ decision: record.hash, time: record.timestamp, capital, actions }) + "\n",
   );
+  for (const l of dataQualityLines(series.flatMap((x) => (x.quality ? [x.quality] : [])))) io.out(l);
   io.out(text);
   io.out(`decision ${record.hash} appended to ${logPath}; snapshot ${join(out, "portfolio_snapshot.png")}`);
   io.out(`input snapshot ${inputs} in ${join(out, "snapshots")}`);

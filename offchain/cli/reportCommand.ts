@@ -50,7 +50,8 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
   const text = formatPeriodicReport(rows, period);
   writeFileSync(join(dir, `${period}.txt`), text + "\n");
   if (run.analysis) {
-    const firstDecision = run.decisions[0]?.timestamp ?? 0;
+    // The window the analysis covers (the requested start, else the first decision).
+    const firstDecision = run.analysis.period?.from ?? run.decisions[0]?.timestamp ?? 0;
     writeFileSync(
       join(dir, RUN_FILES.report),
       htmlReport({

@@ -8,8 +8,11 @@ import { MODEL_KINDS } from "../models/loadModel.js";
 import type { ModelKind } from "../models/loadModel.js";
 import { validateAndCard } from "../models/validation/validateAndCard.js";
 import type { CliIo } from "./CliIo.js";
+import type { CandleSeries } from "../types/market.js";
 import { parseDate, parseSymbols, parseTimeframe } from "./commonOptions.js";
 import { openStore } from "./openStore.js";
+import { dataQualityLines } from "./dataQualityLines.js";
+import { DATA_QUALITY_HELP, DATA_QUALITY_OPTIONS, qualityFromFlags } from "./dataQualityOptions.js";
 import { parseCommandArgs } from "./parseCommandArgs.js";
 
 const HELP = `sigil train — fit a model, validate it walk-forward, write its artefact and model card
@@ -26,6 +29,11 @@ Usage: sigil train --model KIND [options]
   --seed N              (default 1): same data and seed → same weights and card
   --out DIR             artefact directory (default artefacts/<kind>-<timeframe>)
   --store URL [--venue V]  train on candles ingested with \`sigil ingest\` instead of the CSVs
+
+${DATA_QUALITY_HELP.split("\n  --stale-after")[0]}
+
+Each asset contributes its own trading span: one that lists late or stops early (delisted,
+halted) does not cut the others' data; the command lists those spans.
 
 Writes model.json (content-hashed), model-card.json and MODEL_CARD.md (data, features version,
 hyper-parameters, walk-forward accuracy and information coefficient with bootstrap CIs and a
@@ -45,6 +53,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
     out: { type: "string" },
     store: { type: "string" },
     venue: { type: "string", default: "weex" },
+    ...DATA_QUALITY_OPTIONS,
     help: { type: "boolean", short: "h" },
   });
   if (v.help) {
@@ -71,17 +80,29 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
   const to = parseDate(v.to, "to") ?? Number.MAX_SAFE_INTEGER;
   const out = String(v.out ?? join("artefacts", `${kind}-${timeframe}`));
 
+  const quality = qualityFromFlags(v);
   const store = v.store === undefined ? undefined : openStore(String(v.store));
   try {
-    const source = store ? new StoreCandleSource(store, String(v.venue)) : new CsvCandleSource();
-    const series = (await source.load(timeframe, parseSymbols(v.symbols))).map((s) => ({
-      ...s,
-      candles: s.candles.filter((c) => c.timestamp >= from && c.timestamp <= to),
-    }));
-    const ds = buildModelDataset(series);
+    const source = store
+      ? new StoreCandleSource(store, String(v.venue), quality)
+      : new CsvCandleSource(undefined, quality);
+    const loaded = await source.load(timeframe, parseSymbols(v.symbols));
+    for (const l of dataQualityLines(loaded.flatMap((s) => (s.quality ? [s.quality] : [])))) io.out(l);
+    const series = loaded
+      .map((s) => ({
+        ...s,
+        candles: s.candles.filter((c) => c.timestamp >= from && c.timestamp <= to),
+      }))
+      .filter((s) => {
+        if (s.candles.length === 0) io.out(`${s.symbol}: no candles in --from/--to; left out`);
+        return s.candles.length > 0;
+      });
+    if (series.length === 0) throw new MarketDataError("no symbol has candles in --from/--to");
+    for (const l of tradingSpanLines(series)) io.out(l);
+    const ds = buildModelDataset(series, { span: "each" });
     if (ds.timestamps.length < trainWindow + testWindow)
       throw new MarketDataError(
-        `only ${ds.timestamps.length} bars with valid features for every symbol; need train + test windows (${trainWindow + testWindow})`,
+        `only ${ds.timestamps.length} bars with valid features; need train + test windows (${trainWindow + testWindow})`,
         { hint: "widen --from/--to, drop short symbols, or shrink the windows" },
       );
     io.out(
@@ -112,4 +133,24 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
   } finally {
     await store?.close();
   }
+}
+
+/** "SOL/USDT stopped 2022-01-01 (others trade to 2023-06-30)" for each asset not spanning the whole range. */
+function tradingSpanLines(series: readonly CandleSeries[]): string[] {
+  const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
+  const first = Math.min(...series.map((s) => s.candles[0]!.timestamp));
+  const last = Math.max(...series.map((s) => s.candles.at(-1)!.timestamp));
+  const lines: string[] = [];
+  for (const s of series) {
+    const a = s.candles[0]!.timestamp;
+    const b = s.candles.at(-1)!.timestamp;
+    if (a === first && b === last) continue;
+    const parts: string[] = [];
+    if (a > first) parts.push(`lists ${day(a)}`);
+    if (b < last) parts.push(`stopped trading after ${day(b)}`);
+    lines.push(
+      `${s.symbol}: ${parts.join(", ")} (data spans ${day(first)} .. ${day(last)}); it contributes ${day(a)} .. ${day(b)} only`,
+    );
+  }
+  return lines;
 }

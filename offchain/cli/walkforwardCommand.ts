@@ -5,7 +5,9 @@ import { walkForward } from "../backtest/walkForward.js";
 import { ConfigError } from "../engine/errors.js";
 import { withNetworkDisabled } from "../engine/withNetworkDisabled.js";
 import { canonicalJson } from "../runlog/canonicalJson.js";
+import { staleAfterBarsFor } from "../data/quality/DataQualityConfig.js";
 import { movingAverageMomentum } from "../strategy/movingAverageMomentum.js";
+import { TIMEFRAME_MS } from "../types/market.js";
 import type { CliIo } from "./CliIo.js";
 import {
   EXECUTION_HELP,
@@ -19,6 +21,8 @@ import {
   seedFrom,
   strategyFromFlags,
 } from "./commonOptions.js";
+import { dataQualityLines } from "./dataQualityLines.js";
+import { DATA_QUALITY_HELP, DATA_QUALITY_OPTIONS, qualityFromFlags } from "./dataQualityOptions.js";
 import { parseCommandArgs } from "./parseCommandArgs.js";
 import { progress } from "./progress.js";
 
@@ -31,6 +35,8 @@ Usage: sigil walkforward [options]
   --candidates LIST          moving-average pairs to choose from, e.g. 10/50,20/100 (default 10/50,20/100,5/30)
   --from DATE --to DATE      data range
   --out FILE                 write the folds as JSON (default: print only)
+
+${DATA_QUALITY_HELP}
 
 ${STRATEGY_HELP}
 
@@ -46,6 +52,7 @@ export async function walkforwardCommand(argv: readonly string[], io: CliIo): Pr
     from: { type: "string" },
     to: { type: "string" },
     out: { type: "string" },
+    ...DATA_QUALITY_OPTIONS,
   });
   if (v.help) {
     io.out(HELP);
@@ -64,11 +71,16 @@ export async function walkforwardCommand(argv: readonly string[], io: CliIo): Pr
   const testDays = Number(v.test);
   if (!(trainDays >= 1 && testDays >= 1))
     throw new ConfigError("--train and --test must be positive numbers of days");
-  const source = new CsvCandleSource();
+  const quality = qualityFromFlags(v);
+  const source = new CsvCandleSource(undefined, quality);
+  const series = await withNetworkDisabled("walk-forward data", () =>
+    source.load(parseTimeframe(v.timeframe), parseSymbols(v.symbols)),
+  );
   const bar = progress(io, "walk-forward folds");
   const result = await withNetworkDisabled("walk-forward", async () =>
     walkForward({
-      series: await source.load(parseTimeframe(v.timeframe), parseSymbols(v.symbols)),
+      series,
+      ...(quality.staleAfterBars === undefined ? {} : { staleAfterBars: quality.staleAfterBars }),
       candidates,
       makeProvider: (p) => movingAverageMomentum(p),
       strategy: strategyFromFlags(v),
@@ -82,6 +94,12 @@ export async function walkforwardCommand(argv: readonly string[], io: CliIo): Pr
     }),
   );
   bar.stop();
+  for (const l of dataQualityLines(
+    series.flatMap((s) => (s.quality ? [s.quality] : [])),
+    result.stale,
+    staleAfterBarsFor(quality, TIMEFRAME_MS[parseTimeframe(v.timeframe)]),
+  ))
+    io.out(l);
   const pct = (x: number | null): string => (x === null ? "—" : `${(x * 100).toFixed(2)}%`);
   const d = (t: number): string => new Date(t).toISOString().slice(0, 10);
   io.out("test from   test to     chosen    IS Sharpe  OOS return  OOS Sharpe  OOS max DD");
@@ -96,7 +114,12 @@ export async function walkforwardCommand(argv: readonly string[], io: CliIo): Pr
   if (v.out !== undefined) {
     const file = String(v.out);
     mkdirSync(join(file, ".."), { recursive: true });
-    writeFileSync(file, canonicalJson({ folds: result.folds, outOfSample: result.outOfSample }) + "\n");
+    writeFileSync(file, canonicalJson({
+        folds: result.folds,
+        outOfSample: result.outOfSample,
+        dataQuality: series.flatMap((s) => (s.quality ? [s.quality] : [])),
+        stale: result.stale,
+      }) + "\n");
     io.out(`wrote ${file}`);
   }
   return 0;

@@ -84,6 +84,14 @@ export class CsvSource implements MarketDataSource {
     );
   }
 
+  /**
+   * Every row of the file as parsed, in file order, unvalidated (row i is file line i + 2): for
+   * loaders that run the data-quality checker and must see what `fetchCandles` would drop.
+   */
+  rawRows(symbol: string, timeframe: Timeframe): Promise<unknown[]> {
+    return this.rows(symbol, timeframe);
+  }
+
   private rows(symbol: string, timeframe: Timeframe): Promise<unknown[]> {
     const path = this.pathOf(symbol, timeframe);
     let p = this.files.get(path);

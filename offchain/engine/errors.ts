@@ -1,3 +1,4 @@
+import type { AssetDataQuality } from "../data/quality/DataQualityReport.js";
 import { SigilError } from "../errors/SigilError.js";
 
 /**
@@ -24,6 +25,24 @@ export class ConfigError extends EngineError {
  */
 export class MarketDataError extends EngineError {
   override readonly name: string = "MarketDataError";
+}
+
+/**
+ * `--strict` data quality: the data had rows the checker would sort, drop or flag. `assets` holds
+ * the per-asset report (counts by kind, row references) so callers can show what was wrong.
+ */
+export class DataQualityError extends MarketDataError {
+  override readonly name: string = "DataQualityError";
+  readonly assets: readonly AssetDataQuality[];
+
+  constructor(
+    message: string,
+    assets: readonly AssetDataQuality[],
+    options: { hint?: string; cause?: unknown } = {},
+  ) {
+    super(message, options);
+    this.assets = assets;
+  }
 }
 
 /** A live (network) source was wired into a backtest. Backtests only replay offline data. */

@@ -48,6 +48,8 @@ export interface BacktestWiring {
   readonly seed: number;
   readonly start?: number;
   readonly end?: number;
+  /** See `BacktestOptions.staleAfterBars`. */
+  readonly staleAfterBars?: number;
   readonly onProgress?: BacktestOptions["onProgress"];
   readonly onDecision?: BacktestOptions["onDecision"];
 }
@@ -78,6 +80,7 @@ export async function wireBacktest(w: BacktestWiring): Promise<BacktestResult> {
       seed: w.seed,
       start: w.start,
       end: w.end,
+      ...(w.staleAfterBars === undefined ? {} : { staleAfterBars: w.staleAfterBars }),
       onProgress: w.onProgress,
       onDecision: w.onDecision,
     });

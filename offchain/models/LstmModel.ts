@@ -13,6 +13,7 @@ import {
   type ModelArtefact,
   describeArtefact,
 } from "./modelArtefact.js";
+import { isActive } from "./isActive.js";
 import type { ModelDataset } from "./ModelDataset.js";
 import type { PredictInput } from "./PredictInput.js";
 import { fitStandardiser, standardise, type Standardiser } from "./Standardiser.js";
@@ -93,7 +94,10 @@ export class LstmModel implements Model {
       );
     // standardise with training rows only (each row once, however many windows use it)
     const used: Float64Array[] = [];
-    for (let a = 0; a < ds.symbols.length; a++) for (const r of ds.rows[a]!) used.push(r);
+    for (let a = 0; a < ds.symbols.length; a++)
+      ds.rows[a]!.forEach((r, t) => {
+        if (isActive(ds, a, t, t)) used.push(r);
+      });
     const standardiser = fitStandardiser(used);
     const y = samples.map((s) => ds.targets[s.asset]![s.t]!);
     const ym = y.reduce((p, v) => p + v, 0) / y.length;

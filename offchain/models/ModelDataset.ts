@@ -19,6 +19,12 @@ export interface ModelDataset {
    */
   readonly targets: readonly Float64Array[];
   readonly targetOk: Uint8Array;
+  /**
+   * active[asset][t] = 1 while the asset trades and has valid features at t (a dataset built with
+   * `span: "each"`, where assets list and stop at their own times); absent: every asset is active
+   * at every grid point. Rows, closes and targets of inactive points are zeros and never used.
+   */
+  readonly active?: readonly Uint8Array[];
   /** sha256 of the symbols, timestamps and closes (the raw inputs the rows derive from). */
   readonly dataHash: string;
 }

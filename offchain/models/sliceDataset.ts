@@ -25,6 +25,7 @@ export function sliceDataset(ds: ModelDataset, from: number, to: number): ModelD
     closes,
     targets: ds.targets.map((y) => y.slice(from, to - 1)),
     targetOk: ds.targetOk.slice(from, to - 1),
+    ...(ds.active ? { active: ds.active.map((a) => a.slice(from, to)) } : {}),
     dataHash: hashFloat64(h, [timestamps, ...closes]).digest("hex"),
   };
 }

@@ -2,6 +2,7 @@ import type { BacktestAnalysis } from "../backtest/analyzeBacktest.js";
 import { drawdownSeries } from "../backtest/metrics/drawdownSeries.js";
 import type { PerformanceMetrics } from "../backtest/metrics/computeMetrics.js";
 import { allocationChart } from "./allocationChart.js";
+import { dataQualitySection } from "./dataQualitySection.js";
 import { lineChart } from "./lineChart.js";
 import type { PeriodRow } from "./periodicReport.js";
 import { esc, isoDate } from "./svgPrimitives.js";
@@ -99,6 +100,11 @@ export function htmlReport(r: HtmlReportInput): string {
 </head><body>
 <h1>${esc(r.title)}</h1>
 <p>Run <code>${esc(r.runId)}</code>, ${isoDate(times[0] ?? 0)} → ${isoDate(times.at(-1) ?? 0)}, ${r.decisions.length} decisions. Run-log head <code>${esc(r.runLogHead)}</code> (check with <code>sigil verify-log</code>).</p>
+<p>${
+    a.period
+      ? `Metrics and benchmarks from ${isoDate(a.period.from)} (${a.period.basis === "requested-start" ? "the requested start; the strategy holds cash until its first decision" : "the first decision, after warm-up"}), first decision ${a.period.firstDecision === null ? "none" : isoDate(a.period.firstDecision)}.`
+      : ""
+  }</p>
 <h2>Performance</h2>
 <table>${metricRows([
     ["Strategy", a.strategy],
@@ -130,6 +136,7 @@ ${v.stress.map((s) => `<tr><td>${esc(s.name)}</td><td>${pct(s.strategyReturn)}</
 <h2>Monthly</h2>
 <table><tr><th>month</th><th>return</th><th>max DD</th><th>win rate</th><th>profit factor</th><th>trades</th><th>predicted</th><th>actual</th></tr>
 ${r.monthly.map((m) => `<tr><td>${new Date(m.from).toISOString().slice(0, 7)}</td><td>${pct(m.return)}</td><td>${pct(m.maxDrawdown)}</td><td>${pct(m.winRate)}</td><td>${num(m.profitFactor)}</td><td>${m.trades}</td><td>${pct(m.predictedReturn)}</td><td>${pct(m.actualReturn)}</td></tr>`).join("")}</table>
+${dataQualitySection(a)}
 <h2>Settings</h2>
 <pre>${esc(JSON.stringify(r.settings, null, 2))}</pre>
 </body></html>

@@ -79,6 +79,14 @@ export async function decideTargets(
     const scale = sizingScale(config, raw, returns, assets, choice, ctx.periodsPerYear);
     const cap = config.maxWeight ?? Number.POSITIVE_INFINITY;
     for (const [a, w] of Object.entries(raw)) raw[a] = Math.sign(w) * Math.min(Math.abs(w * scale), cap);
+    // Positions in assets with no bar now cannot be traded at this decision: they stay in the book
+    // until they trade again, so they use up part of the gross limit the new weights may take.
+    const locked = Object.entries(ctx.held)
+      .filter(([a]) => !history.symbols.includes(a))
+      .reduce((g, [, w]) => g + Math.abs(w), 0);
+    const room = Math.max(0, maxGrossOf(config) - locked);
+    const g = gross(raw);
+    if (g > room) for (const a of Object.keys(raw)) raw[a] = g > 0 ? (raw[a]! * room) / g : 0;
     weights = applyKillSwitch(ctx.held, raw, ctx.killLevel);
     // Return forecast in return units (the optimizer's μ is a rescaled score, not a forecast):
     // the trailing mean per-bar return of each held asset (the momentum premise, drift persists),
@@ -113,6 +121,11 @@ export async function decideTargets(
     estimatedReturn,
     optimizerMeta,
   };
+}
+
+/** The gross exposure the sizing allows (fraction of equity). */
+function maxGrossOf(config: StrategyConfig): number {
+  return config.sizing.kind === "fixed" ? config.sizing.gross : config.sizing.maxGross;
 }
 
 function gross(w: Readonly<Record<string, number>>): number {

@@ -4,6 +4,8 @@
  * (`offchain/protocol/units.ts`). Timestamps are milliseconds, UTC.
  */
 
+import type { AssetDataQuality } from "../data/quality/DataQualityReport.js";
+
 export type Timeframe = "1m" | "5m" | "15m" | "1h" | "4h" | "1d";
 
 /** Length of each timeframe in milliseconds. */
@@ -55,6 +57,8 @@ export interface CandleSeries {
   readonly schemaVersion: string;
   readonly candles: readonly Candle[];
   readonly flags: readonly DataFlag[];
+  /** What the data-quality checker found and did while loading (absent: the loader ran none). */
+  readonly quality?: AssetDataQuality;
 }
 
 export interface Ticker {

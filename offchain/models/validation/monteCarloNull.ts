@@ -14,8 +14,8 @@ export interface NullTest {
 
 /**
  * Monte Carlo permutation test: the realised cross-sections are reassigned to random other dates
- * (seeded shuffle), which keeps each date's scores and each date's returns intact but breaks the
- * link between them. The statistic's distribution over such shuffles is what pure luck produces.
+ * (seeded shuffle) with as many assets, which keeps each date's scores and each date's returns
+ * intact but breaks the link between them. The statistic's distribution over such shuffles is what pure luck produces.
  *
  * @example
  * monteCarloNull(dates, directionalAccuracy, { seed: 1 }).p
@@ -30,13 +30,18 @@ export function monteCarloNull(
   const rng = new Rng(options.seed);
   const observed = statistic(dates);
   const perm = dates.map((_, i) => i);
+  // Dates are only exchanged with dates of the same cross-section size (assets list and stop at
+  // their own times); with one size this is a plain shuffle of all dates.
+  const strata = new Map<number, number[]>();
+  dates.forEach((d, i) => strata.set(d.realized.length, [...(strata.get(d.realized.length) ?? []), i]));
   const stats: number[] = [];
   let atLeast = 0;
   for (let r = 0; r < runs; r++) {
-    for (let i = perm.length - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      [perm[i], perm[j]] = [perm[j]!, perm[i]!];
-    }
+    for (const idx of strata.values())
+      for (let i = idx.length - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [perm[idx[i]!], perm[idx[j]!]] = [perm[idx[j]!]!, perm[idx[i]!]!];
+      }
     const shuffled = dates.map((d, i) => ({ ...d, realized: dates[perm[i]!]!.realized }));
     const v = statistic(shuffled);
     if (Number.isNaN(v)) continue;

@@ -1,4 +1,5 @@
 import { decisionInput } from "../decisionInput.js";
+import { isActive } from "../isActive.js";
 import { ModelInputError } from "../errors.js";
 import type { Model } from "../Model.js";
 import type { ModelDataset } from "../ModelDataset.js";
@@ -79,6 +80,7 @@ export async function walkForward(
       const scores = await model.predict(decisionInput(ds, t, model.lookback));
       for (const sc of scores) {
         const a = ds.symbols.indexOf(sc.symbol);
+        if (!isActive(ds, a, t, t + 1)) continue; // stopped before the target was realised
         predictions.push({
           fold: k,
           t,
