@@ -7,7 +7,7 @@ import { checkCandleQuality } from "../data/quality/checkCandleQuality.js";
 import type { SourcedCandle } from "../data/quality/checkCandleQuality.js";
 import { parseDataQualityConfig } from "../data/quality/DataQualityConfig.js";
 import type { DataQualityConfig } from "../data/quality/DataQualityConfig.js";
-import { defaultSchemaRegistry } from "../data/schemaRegistry.js";
+import { candleOf, defaultSchemaRegistry } from "../data/schemaRegistry.js";
 import type { CandleHistorySource } from "../engine/CandleHistorySource.js";
 import { enforceDataQuality } from "../engine/enforceDataQuality.js";
 import { MarketDataError } from "../engine/errors.js";
@@ -66,17 +66,7 @@ export class CsvCandleSource implements CandleHistorySource {
         rows = (await this.csv.rawRows(symbol, timeframe)).map((raw, i) => {
           const at = `${path}:${i + 2}`;
           const r = defaultSchemaRegistry.checkRecord(schema, raw, at, false);
-          return {
-            row: at,
-            candle: {
-              timestamp: r.timestamp!,
-              open: r.open!,
-              high: r.high!,
-              low: r.low!,
-              close: r.close!,
-              volume: r.volume!,
-            },
-          };
+          return { row: at, candle: candleOf(r) };
         });
       } catch (e) {
         if (e instanceof DataLayerError)

@@ -112,7 +112,8 @@ export async function walkForward<P>(o: WalkForwardOptions<P>): Promise<WalkForw
       if (!best || (m.sharpe ?? -Infinity) > (best.sharpe ?? -Infinity)) best = { c, sharpe: m.sharpe };
     }
     const r = await run(best!.c.params, testFrom, testTo);
-    for (const e of r.stale) if (!stale.some((x) => x.symbol === e.symbol && x.staleFrom === e.staleFrom)) stale.push(e);
+    for (const e of r.stale)
+      if (!stale.some((x) => x.symbol === e.symbol && x.staleFrom === e.staleFrom)) stale.push(e);
     const pts = r.equity.filter((p) => p.time >= testFrom);
     const oos = computeMetrics({
       times: pts.map((p) => p.time),

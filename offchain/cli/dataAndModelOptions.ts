@@ -30,7 +30,8 @@ export function sourceFromFlags(v: Record<string, unknown>): {
   close(): Promise<void>;
 } {
   const quality = qualityFromFlags(v);
-  if (v.store === undefined) return { source: new CsvCandleSource(undefined, quality), close: async () => {} };
+  if (v.store === undefined)
+    return { source: new CsvCandleSource(undefined, quality), close: async () => {} };
   const store = openStore(String(v.store));
   return {
     source: new StoreCandleSource(store, String(v.venue ?? "weex"), quality),

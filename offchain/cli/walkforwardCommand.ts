@@ -114,12 +114,15 @@ export async function walkforwardCommand(argv: readonly string[], io: CliIo): Pr
   if (v.out !== undefined) {
     const file = String(v.out);
     mkdirSync(join(file, ".."), { recursive: true });
-    writeFileSync(file, canonicalJson({
+    writeFileSync(
+      file,
+      canonicalJson({
         folds: result.folds,
         outOfSample: result.outOfSample,
         dataQuality: series.flatMap((s) => (s.quality ? [s.quality] : [])),
         stale: result.stale,
-      }) + "\n");
+      }) + "\n",
+    );
     io.out(`wrote ${file}`);
   }
   return 0;

@@ -155,14 +155,7 @@ export class SchemaRegistry {
         flags.push({ kind: "schema-drift", from: typeof ts === "number" ? ts : NaN, detail: e.message });
         return;
       }
-      const c: Candle = {
-        timestamp: r.timestamp!,
-        open: r.open!,
-        high: r.high!,
-        low: r.low!,
-        close: r.close!,
-        volume: r.volume!,
-      };
+      const c = candleOf(r);
       const problem = candleProblem(c, tf);
       if (problem) {
         flags.push({ kind: "outlier", from: c.timestamp, detail: problem });
@@ -209,6 +202,18 @@ export class SchemaRegistry {
 }
 
 /** Why a candle is impossible, or undefined when it is fine. */
+/** A record already checked against a candle schema, as a `Candle`. */
+export function candleOf(r: Readonly<Record<string, number>>): Candle {
+  return {
+    timestamp: r.timestamp!,
+    open: r.open!,
+    high: r.high!,
+    low: r.low!,
+    close: r.close!,
+    volume: r.volume!,
+  };
+}
+
 export function candleProblem(c: Candle, timeframeMs: number): string | undefined {
   for (const k of ["open", "high", "low", "close", "volume"] as const) {
     if (!Number.isFinite(c[k])) return `${k} is not finite (${c[k]})`;

@@ -21,7 +21,9 @@ export function decisionInput(ds: ModelDataset, t: number, lookback: number): Pr
     columns: ds.columns,
     timestamp: ds.timestamps[t]!,
     assets: ds.symbols.flatMap((symbol, a) =>
-      isActive(ds, a, t - lookback + 1, t) ? [{ symbol, rows: ds.rows[a]!.slice(t - lookback + 1, t + 1) }] : [],
+      isActive(ds, a, t - lookback + 1, t)
+        ? [{ symbol, rows: ds.rows[a]!.slice(t - lookback + 1, t + 1) }]
+        : [],
     ),
   };
 }

@@ -82,8 +82,8 @@ export class QuantumRunAbortedError extends OptimizerError {
   /** Objective evaluations completed before the stop. */
   readonly evaluations: number;
 
-  constructor(message: string, evaluations: number, options: { details?: string; cause?: unknown } = {}) {
-    super(message, options);
+  constructor(message: string, evaluations: number, options: { cause?: unknown } = {}) {
+    super(message, { ...options, details: { evaluations } });
     this.evaluations = evaluations;
   }
 }

@@ -10,7 +10,8 @@ import { esc, isoDate } from "./svgPrimitives.js";
  * say so instead of showing an empty, clean-looking table.
  */
 export function dataQualitySection(a: Partial<Pick<BacktestAnalysis, "dataQuality" | "stale">>): string {
-  if (!a.dataQuality) return `<h2>Data quality</h2><p>Not recorded for this run (written by an older version).</p>`;
+  if (!a.dataQuality)
+    return `<h2>Data quality</h2><p>Not recorded for this run (written by an older version).</p>`;
   const kinds = DATA_QUALITY_ISSUE_KINDS.filter((k) => a.dataQuality!.some((q) => q.counts[k] > 0));
   const head = `<tr><th>asset</th><th>rows read</th><th>rows kept</th>${kinds.map((k) => `<th>${esc(ISSUE_LABEL[k])}</th>`).join("")}</tr>`;
   const rows = a.dataQuality

@@ -24,7 +24,11 @@ describe("data quality checker", () => {
         const candles = loadCandles(tf, f);
         const { quality } = checkCandleQuality(f, f, sourced(candles), tf === "1d" ? D : H, config);
         const { gap, ...rest } = quality.counts;
-        assert.equal(Object.values(rest).reduce((a, b) => a + b, 0), 0, `${tf}/${f}: ${JSON.stringify(rest)}`);
+        assert.equal(
+          Object.values(rest).reduce((a, b) => a + b, 0),
+          0,
+          `${tf}/${f}: ${JSON.stringify(rest)}`,
+        );
         if (tf === "1d") assert.equal(gap, 0, f);
         assert.equal(quality.rowsKept, candles.length - quality.counts.spike);
       }

@@ -80,6 +80,8 @@ const ARGS: Readonly<Record<string, readonly unknown[]>> = {
   VenueRateLimitedError: ["test message", 1000],
   OrderOutcomeUnknownError: ["test message", "client-1"],
   SchemaDriftError: ["candles/v1", "a number", "a string"],
+  DataQualityError: ["test message", []],
+  QuantumRunAbortedError: ["test message", 3],
   WeexApiError: [400, -1121, "test message"],
   EquivocationRefused: [record],
   ProposalRefused: ["schema", "test message"],

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import ccxt from "ccxt";
 import { CcxtVenue } from "../../../offchain/execution/CcxtVenue.js";
 import { MissingClientOrderIdError } from "../../../offchain/execution/errors.js";
+import { expectClose } from "../../helpers/expectClose.js";
 import { makeHarness, signal, SYMBOLS } from "./harness.js";
 import type { Harness } from "./harness.js";
 
@@ -177,9 +178,9 @@ describe("Reconciliation: venue vs the engine's books (trades, positions, balanc
     expect(r.ok).to.equal(false);
     const btc = r.divergences.find((d) => d.kind === "position" && d.symbol === "BTC/USDT")!;
     expect(btc).to.not.equal(undefined);
-    expect(btc.venue! - btc.books!).to.be.closeTo(0.05, 1e-9);
+    expectClose(btc.venue! - btc.books!, 0.05, 1e-9);
     const cash = r.divergences.find((d) => d.kind === "cash")!;
-    expect(cash.venue! - cash.books!).to.be.closeTo(-123, 1e-6);
+    expectClose(cash.venue! - cash.books!, -123, 1e-6);
     expect(h.events.some((e) => e.event === "reconciliation-divergence")).to.equal(true);
     // Nothing was invented: no fill stands for the unexplained coins.
     expect(h.sink.executions.flatMap((e) => e.fills)).to.have.length(1);
